@@ -1,0 +1,316 @@
+#include "fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "str.h"
+
+int fs_read_file(unsigned char **out, size_t *len, const char *path, size_t max,
+		 struct dc_error *err)
+{
+	unsigned char *data = NULL;
+	size_t used = 0, cap = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	*out = NULL;
+	*len = 0;
+	if (fd < 0)
+		return dc_error_set(err, DC_EIO, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return dc_error_set(err, DC_EIO, "%s: is a directory, not a file", path);
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (used == cap) {
+			if (cap >= max) {
+				free(data);
+				close(fd);
+				return dc_error_set(err, DC_ENOMEM, "%s: larger than the limit of %zu bytes",
+						    path, max);
+			}
+			if (dc_array_grow((void **)&data, &cap, cap ? cap * 2 : 65536, 1, err)) {
+				free(data);
+				close(fd);
+				return DC_ENOMEM;
+			}
+			if (cap > max + 1)
+				cap = max + 1;
+		}
+		n = read(fd, data + used, cap - used);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(data);
+			close(fd);
+			return dc_error_set(err, DC_EIO, "%s: read failed: %s", path, strerror(errno));
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+		if (used > max) {
+			free(data);
+			close(fd);
+			return dc_error_set(err, DC_ENOMEM, "%s: larger than the limit of %zu bytes", path,
+					    max);
+		}
+	}
+	close(fd);
+	*out = data;
+	*len = used;
+	return 0;
+}
+
+char *fs_join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *p;
+
+	if (la == 0)
+		return strdup(b);
+	p = malloc(la + lb + 2);
+	if (!p)
+		return NULL;
+	memcpy(p, a, la);
+	p[la] = '/';
+	memcpy(p + la + 1, b, lb + 1);
+	return p;
+}
+
+/* True when real (from realpath) is root itself or below it. */
+static bool inside_root(const char *root, const char *real)
+{
+	size_t n = strlen(root);
+
+	if (strncmp(root, real, n) != 0)
+		return false;
+	return real[n] == '\0' || real[n] == '/' || (n == 1 && root[0] == '/');
+}
+
+/*
+ * Finds name in directory dir: exact first, then ASCII case-insensitive.
+ * Returns a malloc'd on-disk name or NULL (errno-free: NULL means absent or
+ * out of memory, told apart by *oom).
+ */
+static char *find_entry(const char *dir, const char *name, bool *ambiguous, bool *oom)
+{
+	struct stat st;
+	char *full = fs_join(dir, name);
+	char *best = NULL;
+	DIR *d;
+	struct dirent *de;
+
+	*oom = false;
+	if (!full) {
+		*oom = true;
+		return NULL;
+	}
+	if (lstat(full, &st) == 0) {
+		free(full);
+		return strdup(name);
+	}
+	free(full);
+	d = opendir(dir);
+	if (!d)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (!dc_strcaseeq(de->d_name, name))
+			continue;
+		if (best) {
+			*ambiguous = true;
+			if (strcmp(de->d_name, best) >= 0)
+				continue;
+			free(best);
+		}
+		best = strdup(de->d_name);
+		if (!best) {
+			*oom = true;
+			break;
+		}
+	}
+	closedir(d);
+	return best;
+}
+
+int fs_resolve_ci(char **out_rel, bool *ambiguous, const char *root, const char *const *comps,
+		  size_t ncomps, bool want_dir, struct dc_error *err)
+{
+	struct dc_buf rel, abs;
+	int rc = 0;
+
+	*out_rel = NULL;
+	*ambiguous = false;
+	dc_buf_init(&rel, PATH_MAX);
+	dc_buf_init(&abs, PATH_MAX);
+	if ((rc = dc_buf_puts(&abs, root, err)))
+		goto done;
+	for (size_t i = 0; i < ncomps; i++) {
+		bool last = i + 1 == ncomps, oom = false;
+		char *found = find_entry(abs.data, comps[i], ambiguous, &oom);
+		struct stat st;
+
+		if (!found) {
+			if (oom) {
+				rc = dc_error_set(err, DC_ENOMEM, "out of memory");
+			} else {
+				rc = dc_error_set(err, DC_ENOTFOUND, "no %s '%s' in package directory '%s/'",
+						  last && !want_dir ? "file" : "directory", comps[i],
+						  rel.len ? rel.data : ".");
+			}
+			goto done;
+		}
+		rc = dc_buf_putc(&abs, '/', err);
+		if (!rc)
+			rc = dc_buf_puts(&abs, found, err);
+		if (!rc && rel.len)
+			rc = dc_buf_putc(&rel, '/', err);
+		if (!rc)
+			rc = dc_buf_puts(&rel, found, err);
+		free(found);
+		if (rc)
+			goto done;
+		if (lstat(abs.data, &st) != 0) {
+			rc = dc_error_set(err, DC_EIO, "%s: %s", rel.data, strerror(errno));
+			goto done;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			char *real = realpath(abs.data, NULL);
+
+			if (!real) {
+				rc = dc_error_set(err, DC_ENOTFOUND, "'%s' is a dangling symbolic link",
+						  rel.data);
+				goto done;
+			}
+			if (!inside_root(root, real)) {
+				free(real);
+				rc = dc_error_set(err, DC_EPATH,
+						  "'%s' is a symbolic link that leads outside the package",
+						  rel.data);
+				goto done;
+			}
+			free(real);
+			if (stat(abs.data, &st) != 0) {
+				rc = dc_error_set(err, DC_EIO, "%s: %s", rel.data, strerror(errno));
+				goto done;
+			}
+		}
+		if (!last && !S_ISDIR(st.st_mode)) {
+			rc = dc_error_set(err, DC_ENOTFOUND, "'%s' is not a directory", rel.data);
+			goto done;
+		}
+		if (last && want_dir && !S_ISDIR(st.st_mode)) {
+			rc = dc_error_set(err, DC_ENOTFOUND, "'%s' is not a directory", rel.data);
+			goto done;
+		}
+		if (last && !want_dir && !S_ISREG(st.st_mode)) {
+			rc = dc_error_set(err, DC_ENOTFOUND, "'%s' is %s, not a regular file", rel.data,
+					  S_ISDIR(st.st_mode) ? "a directory" : "a special file");
+			goto done;
+		}
+	}
+	*out_rel = dc_buf_detach(&rel);
+done:
+	dc_buf_free(&rel);
+	dc_buf_free(&abs);
+	return rc;
+}
+
+struct list_state {
+	char **items;
+	size_t count, cap;
+	const char *suffix;
+	unsigned max_depth;
+	struct dc_error *err;
+};
+
+static int list_dir(struct list_state *s, const char *root, const char *rel, unsigned depth)
+{
+	char *dirpath = rel[0] ? fs_join(root, rel) : strdup(root);
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+
+	if (!dirpath)
+		return dc_error_set(s->err, DC_ENOMEM, "out of memory");
+	d = opendir(dirpath);
+	if (!d) {
+		rc = dc_error_set(s->err, DC_EIO, "%s: cannot read directory: %s", dirpath,
+				  strerror(errno));
+		free(dirpath);
+		return rc;
+	}
+	while (!rc && (de = readdir(d)) != NULL) {
+		struct stat st;
+		char *full, *child;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		full = fs_join(dirpath, de->d_name);
+		child = rel[0] ? fs_join(rel, de->d_name) : strdup(de->d_name);
+		if (!full || !child) {
+			free(full);
+			free(child);
+			rc = dc_error_set(s->err, DC_ENOMEM, "out of memory");
+			break;
+		}
+		/* Symlinks are never followed here: nothing outside the package is read. */
+		if (lstat(full, &st) == 0) {
+			if (S_ISDIR(st.st_mode) && depth < s->max_depth) {
+				rc = list_dir(s, root, child, depth + 1);
+			} else if (S_ISREG(st.st_mode) && dc_has_suffix_ci(de->d_name, s->suffix)) {
+				rc = dc_array_grow((void **)&s->items, &s->cap, s->count + 1,
+						   sizeof(char *), s->err);
+				if (!rc) {
+					s->items[s->count++] = child;
+					child = NULL;
+				}
+			}
+		}
+		free(full);
+		free(child);
+	}
+	closedir(d);
+	free(dirpath);
+	return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int fs_list_suffix(char ***out, size_t *count, const char *root, const char *suffix,
+		   unsigned max_depth, struct dc_error *err)
+{
+	struct list_state s = { NULL, 0, 0, suffix, max_depth, err };
+	int rc = list_dir(&s, root, "", 0);
+
+	if (rc) {
+		fs_list_free(s.items, s.count);
+		return rc;
+	}
+	if (s.count)
+		qsort(s.items, s.count, sizeof(char *), cmp_str);
+	*out = s.items;
+	*count = s.count;
+	return 0;
+}
+
+void fs_list_free(char **list, size_t count)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < count; i++)
+		free(list[i]);
+	free(list);
+}

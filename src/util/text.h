@@ -1,0 +1,52 @@
+/*
+ * text.h - decoding INF text to UTF-8, once, at load time.  The only module
+ * that uses iconv.  Encodings Windows accepts for INF files: UTF-16LE (BOM
+ * or detected), UTF-16BE (BOM) and 8-bit ANSI code pages; UTF-8 with a BOM is
+ * decoded too (real packages carry it) and flagged by the caller.
+ */
+#ifndef DRVCAT_UTIL_TEXT_H
+#define DRVCAT_UTIL_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+enum text_encoding {
+	TEXT_ANSI,          /* 8-bit code page, see codepage */
+	TEXT_UTF8,          /* no BOM, but valid UTF-8 with multi-byte sequences */
+	TEXT_UTF8_BOM,
+	TEXT_UTF16LE_BOM,
+	TEXT_UTF16LE_NOBOM, /* detected from the zero bytes */
+	TEXT_UTF16BE_BOM
+};
+
+#define TEXT_DEFAULT_CODEPAGE 1252u
+
+struct text_decoded {
+	char *utf8;              /* NUL-terminated, owned; free with text_decoded_free */
+	size_t len;
+	enum text_encoding encoding;
+	unsigned codepage;       /* for TEXT_ANSI */
+	bool ctrl_z;             /* text ended at a Ctrl-Z (0x1A) */
+	bool high_ansi;          /* an ANSI file has bytes >= 0x80 (locale-dependent) */
+};
+
+/*
+ * Detects the encoding of data and converts it to UTF-8.  codepage 0 means
+ * "auto": BOM, then UTF-16LE detection, then valid multi-byte UTF-8, else
+ * Windows-1252; a non-zero codepage forces that ANSI code page for files
+ * without a BOM.  Text ends at the first Ctrl-Z or NUL character.  Errors
+ * (DC_ESYNTAX) name path and the byte offset of the bad sequence.
+ */
+int text_decode(struct text_decoded *out, const unsigned char *data, size_t len,
+		unsigned codepage, const char *path, struct dc_error *err);
+void text_decoded_free(struct text_decoded *t);
+
+/* "utf-16le", "ansi", ... as shown to users and in JSON. */
+const char *text_encoding_name(enum text_encoding enc);
+
+/* Whether iconv on this system knows code page cp (e.g. 932, 1252). */
+bool text_codepage_supported(unsigned cp);
+
+#endif
