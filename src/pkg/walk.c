@@ -588,8 +588,11 @@ static const struct inf_section *install_for(const struct walk *w, const char *b
 	return inf_find_install_section(w->f, base, w->arch);
 }
 
-/* Whether the INF installs anything on the current target; sets *ignore_build. */
-static bool target_served(struct walk *w, bool *ignore_build)
+/*
+ * Whether the INF installs anything on the current target; sets
+ * *ignore_build.  lenient: a target the user named explicitly.
+ */
+static bool target_served(struct walk *w, bool lenient, bool *ignore_build)
 {
 	int rc = 0;
 
@@ -600,7 +603,7 @@ static bool target_served(struct walk *w, bool *ignore_build)
 	 * Inf2Cat treats the 10.0 family leniently: Microsoft's samples gate
 	 * Models at NTamd64.10.0...16299 and still sign with /os:10_X64.
 	 */
-	if (w->target->major == 10 && for_each_models(w, true, NULL, &rc)) {
+	if (lenient && w->target->major == 10 && for_each_models(w, true, NULL, &rc)) {
 		*ignore_build = true;
 		return true;
 	}
@@ -614,7 +617,7 @@ static int walk_target(struct walk *w, bool explicit_target)
 	const struct inf_file *f = w->f;
 	struct inf_value cat = inf_catalog_for_arch(f, w->arch);
 	const struct inf_section *s;
-	bool ignore_build, served = target_served(w, &ignore_build);
+	bool ignore_build, served = target_served(w, explicit_target, &ignore_build);
 	char *cat_path;
 	int rc = 0;
 
@@ -707,6 +710,8 @@ static int walk_inf(struct walk *w, struct pkg_inf *pi)
 		if (!any)
 			rc = add_diag(w, INF_ERROR, 0,
 				      "[Version] has no CatalogFile entry, so Windows treats the package as unsigned and no catalog can be made for it");
+		if (!any)
+			ntargets = 0;
 	}
 	for (size_t i = 0; !rc && i < ntargets; i++) {
 		w->target = targets ? targets[i] : &table[i];

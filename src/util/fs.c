@@ -163,9 +163,10 @@ int fs_resolve_ci(char **out_rel, bool *ambiguous, const char *root, const char 
 			if (oom) {
 				rc = dc_error_set(err, DC_ENOMEM, "out of memory");
 			} else {
-				rc = dc_error_set(err, DC_ENOTFOUND, "no %s '%s' in package directory '%s/'",
+				rc = dc_error_set(err, DC_ENOTFOUND, "no %s '%s' in %s%s%s",
 						  last && !want_dir ? "file" : "directory", comps[i],
-						  rel.len ? rel.data : ".");
+						  rel.len ? "package directory '" : "the package's top directory",
+						  rel.len ? rel.data : "", rel.len ? "/'" : "");
 			}
 			goto done;
 		}

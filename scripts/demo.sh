@@ -1,0 +1,24 @@
+#!/bin/bash
+# make demo: lays out the example package (inf-templates/example + a tiny
+# driver compiled for x64 and ARM64 with clang + lld-link), then shows what
+# drvcat makes of it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+drvcat=${1:-build/drvcat}
+pkg=build/demo/drvdemo
+
+rm -rf "$pkg"
+mkdir -p "$pkg/amd64" "$pkg/arm64"
+cp inf-templates/example/drvdemo.inf "$pkg/"
+for arch in amd64 arm64; do
+	tests/tools/build-driver.sh "$arch" "$pkg/$arch/drvdemo.sys" drvdemo
+done
+
+echo "== drvcat inf $pkg/drvdemo.inf"
+"$drvcat" inf "$pkg/drvdemo.inf"
+echo
+echo "== drvcat files $pkg"
+"$drvcat" files "$pkg"
+echo
+echo "== drvcat files --os 10_RS5_X64 $pkg"
+"$drvcat" files --os 10_RS5_X64 "$pkg"
