@@ -334,6 +334,63 @@ static void print_text(const struct inf_file *f)
 	}
 }
 
+static void print_copyfiles(const struct inf_file *f, const struct inf_section *s)
+{
+	for (size_t i = 0; i < s->nentries; i++) {
+		const struct inf_entry *e = inf_section_entry(f, s, i);
+
+		if (!e->key_value || !dc_strcaseeq(e->key_value, "CopyFiles"))
+			continue;
+		for (size_t k = 0; k < e->nfields; k++) {
+			const char *v = inf_field_value(f, e, k);
+			const struct inf_section *list;
+
+			if (!v[0])
+				continue;
+			if (v[0] == '@') {
+				printf("    CopyFiles @%s\n", v + 1);
+				continue;
+			}
+			list = inf_find_section(f, v);
+			printf("    CopyFiles [%s]:%s", v, list ? "" : " (not defined)");
+			for (size_t m = 0; list && m < list->nentries; m++) {
+				const struct inf_entry *le = inf_section_entry(f, list, m);
+				const char *src = inf_field_value(f, le, 1);
+
+				printf(" %s", inf_field_value(f, le, 0));
+				if (src[0])
+					printf("<-%s", src);
+			}
+			printf("\n");
+		}
+	}
+}
+
+static void print_install_sections(const struct inf_file *f)
+{
+	struct names ns = { NULL, 0, 0 };
+	char name[1024];
+
+	collect_install_names(f, &ns);
+	for (size_t i = 0; i < ns.n; i++) {
+		const struct inf_section *vars[INF_ARCH_COUNT + 2];
+		size_t nv = install_variants(f, ns.items[i], vars);
+
+		for (size_t k = 0; k < nv; k++) {
+			const struct inf_section *co;
+
+			printf("install [%s] (line %u)\n", vars[k]->name, vars[k]->pos.line);
+			print_copyfiles(f, vars[k]);
+			snprintf(name, sizeof(name), "%s.CoInstallers", vars[k]->name);
+			if ((co = inf_find_section(f, name))) {
+				printf("  [%s]\n", co->name);
+				print_copyfiles(f, co);
+			}
+		}
+	}
+	free(ns.items);
+}
+
 static int cmd_inf(const struct cli_args *a)
 {
 	struct inf_options opt;
@@ -361,6 +418,7 @@ static int cmd_inf(const struct cli_args *a)
 		dc_buf_free(&out);
 	} else {
 		print_text(f);
+		print_install_sections(f);
 	}
 	cli_print_diags(stderr, f, INF_WARNING);
 	rc = inf_count_diags(f, INF_ERROR) ? EXIT_FAIL : EXIT_OK;

@@ -462,6 +462,15 @@ static int visit_install(struct walk *w, const struct inf_section *s, unsigned d
 			}
 		} else if (dc_strcaseeq(k, "Needs")) {
 			rc = visit_needs(w, e, depth);
+		} else if (dc_strcaseeq(k, "Include") || dc_strcaseeq(k, "CopyINF")) {
+			/* Include: inbox INFs; CopyINF: separate packages with their own catalogs. */
+			for (size_t n = 0; !rc && n < e->nfields; n++)
+				if (inf_field_value(f, e, n)[0])
+					rc = add_diag(w, INF_NOTE, e->pos.line, "%s=%s: %s", k,
+						      inf_field_value(f, e, n),
+						      dc_strcaseeq(k, "Include")
+							      ? "a system INF; its files ship with Windows, not in this package"
+							      : "a separate package; it is catalogued under its own INF");
 		}
 	}
 	return rc;
