@@ -294,6 +294,40 @@ static const struct inf_entry *lookup_decorated(const struct walk *w, const char
 	return inf_find_entry(w->f, inf_find_section(w->f, section), key);
 }
 
+/* Disk ids are numbers to Windows: "01" and "1" name the same disk. */
+static const struct inf_entry *find_disk(const struct inf_file *f, const struct inf_section *s,
+					 const char *diskid)
+{
+	const struct inf_entry *e = inf_find_entry(f, s, diskid);
+	unsigned long want, have;
+
+	if (e || !s || !dc_parse_u32(diskid, &want))
+		return e;
+	for (size_t i = 0; i < s->nentries; i++) {
+		const char *k = inf_entry_lookup_key(f, inf_section_entry(f, s, i));
+
+		if (k && dc_parse_u32(k, &have) && have == want)
+			return inf_section_entry(f, s, i);
+	}
+	return NULL;
+}
+
+static const struct inf_entry *lookup_disk(const struct walk *w, const char *diskid, char *used,
+					   size_t usedlen)
+{
+	char name[64];
+	const struct inf_entry *e;
+
+	snprintf(name, sizeof(name), "SourceDisksNames.%s", inf_arch_name(w->arch));
+	e = find_disk(w->f, inf_find_section(w->f, name), diskid);
+	if (e) {
+		snprintf(used, usedlen, "%s", name);
+		return e;
+	}
+	snprintf(used, usedlen, "SourceDisksNames");
+	return find_disk(w->f, inf_find_section(w->f, "SourceDisksNames"), diskid);
+}
+
 static bool has_path_separator(const char *s)
 {
 	return strchr(s, '\\') || strchr(s, '/');
@@ -333,7 +367,7 @@ static int resolve_file(struct walk *w, const char *src, const char *dest, uint3
 	}
 	diskid = inf_field_value(f, sdf, 0);
 	subdir = inf_field_value(f, sdf, 1);
-	sdn = lookup_decorated(w, "SourceDisksNames", diskid, sdn_used, sizeof(sdn_used));
+	sdn = lookup_disk(w, diskid, sdn_used, sizeof(sdn_used));
 	if (!sdn)
 		return add_diag(w, INF_ERROR, sdf->pos.line,
 				"disk '%s' of '%s' ([%s]) is not listed in [SourceDisksNames.%s] or [SourceDisksNames]",
