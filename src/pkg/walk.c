@@ -572,10 +572,22 @@ static bool is_windows_2000(const struct pkg_os *os)
 	return os->major == 5 && os->minor == 0;
 }
 
+/* Whether some device of Models section s has an install section on the current arch. */
+static bool installs_something(const struct walk *w, const struct inf_section *s)
+{
+	for (size_t i = 0; i < s->nentries; i++) {
+		const char *install = inf_field_value(w->f, inf_section_entry(w->f, s, i), 0);
+
+		if (install[0] && inf_find_install_section(w->f, install, w->arch))
+			return true;
+	}
+	return false;
+}
+
 /*
  * Calls visit for every Models section of every [Manufacturer] line that
- * applies to the current target.  Returns the number of defined, non-empty
- * sections found (visit may be NULL to only count).
+ * applies to the current target.  With visit NULL, only counts the sections
+ * that install something on the target's architecture.
  */
 static size_t for_each_models(struct walk *w, bool ignore_build,
 			      int (*visit)(struct walk *, const struct inf_section *), int *rc)
@@ -589,7 +601,8 @@ static size_t for_each_models(struct walk *w, bool ignore_build,
 		const struct inf_section *s;
 
 		/* Undecorated: x86 only since Server 2003 SP1; Windows 2000 reads nothing else. */
-		if (w->arch == INF_ARCH_X86 && (s = inf_find_section(f, m->models)) && s->nentries) {
+		if (w->arch == INF_ARCH_X86 && (s = inf_find_section(f, m->models)) && s->nentries &&
+		    (visit || installs_something(w, s))) {
 			count++;
 			if (visit)
 				*rc = visit(w, s);
@@ -600,7 +613,8 @@ static size_t for_each_models(struct walk *w, bool ignore_build,
 			if (!pkg_os_accepts(w->target, &m->targets[t], ignore_build))
 				continue;
 			snprintf(name, sizeof(name), "%s.%s", m->models, m->targets[t].text);
-			if ((s = inf_find_section(f, name)) && s->nentries) {
+			if ((s = inf_find_section(f, name)) && s->nentries &&
+			    (visit || installs_something(w, s))) {
 				count++;
 				if (visit)
 					*rc = visit(w, s);
