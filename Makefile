@@ -25,13 +25,13 @@ endif
 CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(CFLAGS) -MMD -MP
 LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
 
-LIB_SRC   := $(wildcard src/util/*.c src/inf/*.c src/pkg/*.c)
+LIB_SRC   := $(wildcard src/util/*.c src/inf/*.c src/pkg/*.c src/hash/*.c src/asn1/*.c src/cat/*.c)
 CLI_SRC   := $(wildcard src/cli/*.c)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-LIBS      :=
+LIBS      := -lcrypto
 
 .PHONY: all check unit-tests deps deps-test demo install uninstall clean
 

@@ -233,3 +233,60 @@ void text_decoded_free(struct text_decoded *t)
 	t->utf8 = NULL;
 	t->len = 0;
 }
+
+int text_utf16_to_utf8(char **out, const unsigned char *p, size_t len, bool big_endian,
+		       struct dc_error *err)
+{
+	char *buf, *o;
+
+	*out = NULL;
+	if (len % 2)
+		return dc_error_set(err, DC_EFORMAT, "UTF-16 text has an odd number of bytes (%zu)", len);
+	if (len > (SIZE_MAX - 1) / 2)
+		return dc_error_set(err, DC_ENOMEM, "UTF-16 text too long");
+	/* At most 3 UTF-8 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units). */
+	buf = malloc(len / 2 * 3 + 1);
+	if (!buf)
+		return dc_error_set(err, DC_ENOMEM, "out of memory");
+	o = buf;
+	for (size_t i = 0; i < len; i += 2) {
+		uint32_t cp = big_endian ? (uint32_t)(p[i] << 8 | p[i + 1]) : (uint32_t)(p[i + 1] << 8 | p[i]);
+
+		if (cp == 0)
+			break;
+		if (cp >= 0xD800 && cp <= 0xDBFF) {
+			uint32_t lo;
+
+			if (i + 3 >= len)
+				goto bad;
+			lo = big_endian ? (uint32_t)(p[i + 2] << 8 | p[i + 3]) : (uint32_t)(p[i + 3] << 8 | p[i + 2]);
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				goto bad;
+			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			i += 2;
+		} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+			goto bad;
+		}
+		if (cp < 0x80) {
+			*o++ = (char)cp;
+		} else if (cp < 0x800) {
+			*o++ = (char)(0xC0 | (cp >> 6));
+			*o++ = (char)(0x80 | (cp & 0x3F));
+		} else if (cp < 0x10000) {
+			*o++ = (char)(0xE0 | (cp >> 12));
+			*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+			*o++ = (char)(0x80 | (cp & 0x3F));
+		} else {
+			*o++ = (char)(0xF0 | (cp >> 18));
+			*o++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+			*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+			*o++ = (char)(0x80 | (cp & 0x3F));
+		}
+	}
+	*o = '\0';
+	*out = buf;
+	return 0;
+bad:
+	free(buf);
+	return dc_error_set(err, DC_EFORMAT, "UTF-16 text has an unpaired surrogate");
+}

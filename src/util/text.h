@@ -46,6 +46,14 @@ void text_decoded_free(struct text_decoded *t);
 /* "utf-16le", "ansi", ... as shown to users and in JSON. */
 const char *text_encoding_name(enum text_encoding enc);
 
+/*
+ * Strict UTF-16 (LE or BE) to UTF-8 for short binary fields (catalog names
+ * and values): an unpaired surrogate is DC_EFORMAT.  A trailing NUL code unit
+ * ends the text.  *out is malloc'd.
+ */
+int text_utf16_to_utf8(char **out, const unsigned char *p, size_t len, bool big_endian,
+		       struct dc_error *err);
+
 /* Whether iconv on this system knows code page cp (e.g. 932, 1252). */
 bool text_codepage_supported(unsigned cp);
 
