@@ -59,6 +59,20 @@ int inf_diag_add(struct inf_file *f, enum inf_severity sev, struct inf_pos pos, 
 	return 0;
 }
 
+struct inf_pos inf_text_pos(const char *raw, struct inf_pos start, const struct inf_segment *segs,
+			    uint32_t nsegs, size_t off)
+{
+	struct inf_pos pos = start;
+	size_t from = 0;
+
+	for (uint32_t i = 0; i < nsegs && segs[i].offset <= off; i++) {
+		pos = segs[i].pos;
+		from = segs[i].offset;
+	}
+	pos.col += (uint32_t)dc_utf8_count(raw + from, off - from);
+	return pos;
+}
+
 size_t inf_count_diags(const struct inf_file *f, enum inf_severity sev)
 {
 	size_t n = 0;

@@ -59,16 +59,30 @@ struct inf_diag {
 	const char *msg;
 };
 
+/*
+ * Where a run of a field's text starts in the file.  Quotes and continuation
+ * lines make the unquoted text and the source diverge; a field with more than
+ * one run records each, so a position inside it maps back to line:column.
+ */
+struct inf_segment {
+	uint32_t offset; /* byte offset in the unquoted text */
+	struct inf_pos pos;
+};
+
 struct inf_field {
 	const char *raw;   /* unquoted text as written, before %strkey% substitution */
 	const char *value; /* after substitution (== raw in [Strings] sections) */
 	struct inf_pos pos;
+	const struct inf_segment *segs; /* NULL when the text is one run starting at pos */
+	uint32_t nsegs;
 };
 
 struct inf_entry {
 	const char *key;       /* text before '=' (raw), or NULL when the line has none */
 	const char *key_value; /* key after substitution, or NULL */
 	struct inf_pos pos;
+	const struct inf_segment *key_segs; /* as for fields */
+	uint32_t key_nsegs;
 	size_t section;        /* index into sections */
 	size_t first_field;    /* index into fields */
 	size_t nfields;
@@ -205,6 +219,10 @@ struct inf_value inf_catalog_for_arch(const struct inf_file *f, enum inf_arch ar
 
 /* Parses a TargetOSVersion decoration; false with a reason when malformed. */
 bool inf_targetos_parse(const char *text, struct inf_targetos *out, const char **why);
+
+/* File position of byte offset off of a field's (or key's) unquoted text. */
+struct inf_pos inf_text_pos(const char *raw, struct inf_pos start, const struct inf_segment *segs,
+			    uint32_t nsegs, size_t off);
 
 /* Counts diagnostics of a severity. */
 size_t inf_count_diags(const struct inf_file *f, enum inf_severity sev);

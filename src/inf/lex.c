@@ -25,6 +25,8 @@ struct lexer {
 	bool field_started;
 	bool field_overflow;
 	struct inf_pos field_pos;
+	struct inf_segment segs[64];  /* runs of the field (see struct inf_segment) */
+	uint32_t nsegs;
 };
 
 static bool at_eol(const struct lexer *lx)
@@ -76,11 +78,28 @@ static void skip_blanks(struct lexer *lx)
 		advance(lx);
 }
 
+/* Starts a new run of the field text at the current position (after a quote or continuation). */
+static void field_mark(struct lexer *lx)
+{
+	struct inf_segment *last = lx->nsegs ? &lx->segs[lx->nsegs - 1] : NULL;
+
+	if (last && last->offset == lx->field.len) {
+		last->pos = here(lx);
+		return;
+	}
+	if (lx->nsegs < sizeof(lx->segs) / sizeof(lx->segs[0])) {
+		lx->segs[lx->nsegs].offset = (uint32_t)lx->field.len;
+		lx->segs[lx->nsegs].pos = here(lx);
+		lx->nsegs++;
+	}
+}
+
 static int field_put(struct lexer *lx, const char *s, size_t n, bool keep)
 {
 	if (!lx->field_started) {
 		lx->field_started = true;
 		lx->field_pos = here(lx);
+		field_mark(lx);
 	}
 	if (lx->field_overflow)
 		return 0;
@@ -100,24 +119,47 @@ static int field_char(struct lexer *lx, bool keep)
 	struct inf_pos pos = here(lx);
 	int rc;
 
-	advance(lx);
-	while (lx->p < lx->end && ((unsigned char)*lx->p & 0xC0) == 0x80)
-		advance(lx);
 	if (!lx->field_started) {
 		lx->field_started = true;
 		lx->field_pos = pos;
+		field_mark(lx);
 	}
+	advance(lx);
+	while (lx->p < lx->end && ((unsigned char)*lx->p & 0xC0) == 0x80)
+		advance(lx);
 	rc = field_put(lx, start, (size_t)(lx->p - start), keep);
 	return rc;
 }
 
 static void field_reset(struct lexer *lx, struct inf_pos pos)
 {
+	lx->nsegs = 0;
 	dc_buf_reset(&lx->field);
 	lx->field_keep = 0;
 	lx->field_started = false;
 	lx->field_overflow = false;
 	lx->field_pos = pos;
+}
+
+/* Copies the field's runs to the arena when there is more than the first. */
+static int field_segments(struct lexer *lx, const struct inf_segment **segs, uint32_t *nsegs)
+{
+	struct inf_segment *copy;
+
+	*segs = NULL;
+	*nsegs = 0;
+	/* One run starting where the field does needs no table. */
+	if (lx->nsegs == 0 || (lx->nsegs == 1 && lx->segs[0].offset == 0 &&
+			       lx->segs[0].pos.line == lx->field_pos.line &&
+			       lx->segs[0].pos.col == lx->field_pos.col))
+		return 0;
+	copy = dc_arena_alloc(&lx->f->arena, lx->nsegs * sizeof(*copy));
+	if (!copy)
+		return DC_ENOMEM;
+	memcpy(copy, lx->segs, lx->nsegs * sizeof(*copy));
+	*segs = copy;
+	*nsegs = lx->nsegs;
+	return 0;
 }
 
 /* Stores the finished field text (trimmed) in the arena. */
@@ -131,10 +173,16 @@ static int field_take(struct lexer *lx, const char **out)
 				 "field is longer than the %d characters Windows allows; it is cut",
 				 INF_MAX_FIELD_CHARS - 1))
 			return DC_ENOMEM;
-		if (n > INF_MAX_FIELD_CHARS - 1)
-			n = INF_MAX_FIELD_CHARS - 1;
-		while (n > 0 && ((unsigned char)lx->field.data[n] & 0xC0) == 0x80)
-			n--;
+		/* Cut after 4095 characters, not bytes. */
+		size_t chars_kept = 0, cut = 0;
+
+		while (cut < n && chars_kept < INF_MAX_FIELD_CHARS - 1) {
+			cut++;
+			while (cut < n && ((unsigned char)lx->field.data[cut] & 0xC0) == 0x80)
+				cut++;
+			chars_kept++;
+		}
+		n = cut;
 	}
 	*out = dc_arena_strndup(&lx->f->arena, lx->field.data ? lx->field.data : "", n);
 	return *out ? 0 : DC_ENOMEM;
@@ -151,7 +199,7 @@ static int push_field(struct lexer *lx, const char *text, struct inf_pos pos)
 	fd->raw = text;
 	fd->value = text;
 	fd->pos = pos;
-	return 0;
+	return field_segments(lx, &fd->segs, &fd->nsegs);
 }
 
 static int section_add_entry(struct lexer *lx, size_t entry)
@@ -285,11 +333,12 @@ static int lex_entry(struct lexer *lx)
 			if (c == '"') {
 				advance(lx);
 				if (lx->p < lx->end && *lx->p == '"') {
-					advance(lx);
 					field_put(lx, "\"", 1, true);
+					advance(lx);
 				} else {
 					in_quotes = false;
 				}
+				field_mark(lx);
 				continue;
 			}
 			field_char(lx, true);
@@ -304,6 +353,7 @@ static int lex_entry(struct lexer *lx)
 			quote_pos = here(lx);
 			in_quotes = true;
 			advance(lx);
+			field_mark(lx);
 			lx->field_keep = lx->field.len; /* "" is an explicit empty value */
 			continue;
 		case ';':
@@ -317,6 +367,8 @@ static int lex_entry(struct lexer *lx)
 				if (lx->p < lx->end)
 					newline(lx);
 				skip_blanks(lx);
+				if (lx->field_started)
+					field_mark(lx);
 				continue;
 			}
 			field_char(lx, true);
@@ -340,7 +392,8 @@ static int lex_entry(struct lexer *lx)
 			if (!entry.key && !comma_seen) {
 				const char *text;
 
-				if ((rc = field_take(lx, &text)))
+				if ((rc = field_take(lx, &text)) ||
+				    (rc = field_segments(lx, &entry.key_segs, &entry.key_nsegs)))
 					return rc;
 				entry.key = text;
 				entry.pos = lx->field_started ? lx->field_pos : entry.pos;

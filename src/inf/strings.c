@@ -101,7 +101,7 @@ static bool all_digits(const char *s, size_t n)
 
 /* Substitutes raw; *out is raw itself when nothing changes. */
 static int substitute(struct inf_file *f, struct dc_buf *b, const char *raw, struct inf_pos pos,
-		      const char **out)
+		      const struct inf_segment *segs, uint32_t nsegs, const char **out)
 {
 	const char *p = raw;
 	bool changed = false, overflow = false;
@@ -149,9 +149,8 @@ static int substitute(struct inf_file *f, struct dc_buf *b, const char *raw, str
 		}
 		overflow |= dc_buf_append(b, open, n + 2, NULL) != 0; /* DIRID or undefined: verbatim */
 		if (!all_digits(name, n)) {
-			struct inf_pos at = pos;
+			struct inf_pos at = inf_text_pos(raw, pos, segs, nsegs, (size_t)(open - raw));
 
-			at.col += (uint32_t)dc_utf8_count(raw, (size_t)(open - raw));
 			rc = inf_diag_add(f, INF_ERROR, at, "strings",
 					  "string token %%%s%% is not defined in [Strings]", name);
 			if (rc)
@@ -190,11 +189,11 @@ int inf_substitute(struct inf_file *f, struct dc_error *err)
 		if (f->sections[e->section].is_strings)
 			continue;
 		if (e->key)
-			rc = substitute(f, &b, e->key, e->pos, &e->key_value);
+			rc = substitute(f, &b, e->key, e->pos, e->key_segs, e->key_nsegs, &e->key_value);
 		for (size_t k = 0; !rc && k < e->nfields; k++) {
 			struct inf_field *fd = &f->fields[e->first_field + k];
 
-			rc = substitute(f, &b, fd->raw, fd->pos, &fd->value);
+			rc = substitute(f, &b, fd->raw, fd->pos, fd->segs, fd->nsegs, &fd->value);
 		}
 	}
 	dc_buf_free(&b);

@@ -315,3 +315,48 @@ void fs_list_free(char **list, size_t count)
 		free(list[i]);
 	free(list);
 }
+
+int fs_write_atomic(const char *path, const void *data, size_t len, struct dc_error *err)
+{
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	const unsigned char *p = data;
+	int fd, rc = 0;
+
+	if (!tmp)
+		return dc_error_set(err, DC_ENOMEM, "out of memory");
+	memcpy(tmp, path, n);
+	memcpy(tmp + n, ".tmp.XXXXXX", 12);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = dc_error_set(err, DC_EIO, "%s: cannot create a temporary file beside it: %s", path,
+				  strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rc = dc_error_set(err, DC_EIO, "%s: write failed: %s", tmp, strerror(errno));
+			break;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	/* mkstemp makes the file 0600; a catalog is an ordinary file. */
+	if (!rc && fchmod(fd, 0644) != 0)
+		rc = dc_error_set(err, DC_EIO, "%s: chmod failed: %s", tmp, strerror(errno));
+	if (!rc && fsync(fd) != 0)
+		rc = dc_error_set(err, DC_EIO, "%s: fsync failed: %s", tmp, strerror(errno));
+	if (close(fd) != 0 && !rc)
+		rc = dc_error_set(err, DC_EIO, "%s: close failed: %s", tmp, strerror(errno));
+	if (!rc && rename(tmp, path) != 0)
+		rc = dc_error_set(err, DC_EIO, "%s: cannot replace it: %s", path, strerror(errno));
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}

@@ -40,6 +40,13 @@ int fs_list_suffix(char ***out, size_t *count, const char *root, const char *suf
 		   unsigned max_depth, struct dc_error *err);
 void fs_list_free(char **list, size_t count);
 
+/*
+ * Writes data to path through a temporary file in the same directory that is
+ * renamed over path only once complete: on any error the old path is
+ * untouched and no temporary file is left behind.
+ */
+int fs_write_atomic(const char *path, const void *data, size_t len, struct dc_error *err);
+
 /* Joins a and b with one '/'; malloc'd, NULL when out of memory. */
 char *fs_join(const char *a, const char *b);
 

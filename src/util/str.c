@@ -1,5 +1,6 @@
 #include "str.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,13 +70,14 @@ bool dc_parse_u32(const char *s, unsigned long *out)
 	unsigned long v;
 	int base = 10;
 
-	if (!s[0] || s[0] == '-' || s[0] == '+' || s[0] == ' ')
-		return false;
+	/* strtoul would skip blanks, take signs and a second "0x": the whole string must be digits. */
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
 		s += 2;
-		if (!s[0] || s[0] == '-' || s[0] == '+' || s[0] == ' ')
+		if (!isxdigit((unsigned char)s[0]) || (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')))
 			return false;
+	} else if (!isdigit((unsigned char)s[0])) {
+		return false;
 	}
 	errno = 0;
 	v = strtoul(s, &end, base);
