@@ -44,7 +44,9 @@ struct cli_cmd {
 
 extern const struct cli_cmd cmd_inf_def;
 extern const struct cli_cmd cmd_files_def;
+extern const struct cli_cmd cmd_hash_def;
 extern const struct cli_cmd cmd_show_def;
+extern const struct cli_cmd cmd_build_def;
 
 /* Value of option name (the last one given), or NULL. */
 const char *cli_opt_value(const struct cli_args *a, const char *name);

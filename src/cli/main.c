@@ -11,6 +11,8 @@
 static const struct cli_cmd *const commands[] = {
 	&cmd_inf_def,
 	&cmd_files_def,
+	&cmd_hash_def,
+	&cmd_build_def,
 	&cmd_show_def,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

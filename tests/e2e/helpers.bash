@@ -13,13 +13,10 @@ need_shared() {
 	[ -d "$SHARED/${1:-}" ] || skip "needs $SHARED/${1:-} (reference material not in this clone)"
 }
 
-# run_drvcat ARGS...: runs the binary, stdout in $output, stderr in $stderr.
+# run_drvcat ARGS...: runs the binary; stdout in $output, stderr in $stderr.
+bats_require_minimum_version 1.5.0
 run_drvcat() {
-	local errf
-	errf=$(mktemp)
-	run "$DRVCAT" "$@" 2>"$errf"
-	stderr=$(cat "$errf")
-	rm -f "$errf"
+	run --separate-stderr "$DRVCAT" "$@"
 }
 
 # mkpkg: a fresh empty package directory in $pkg.
