@@ -15,6 +15,8 @@
 
 /*
  * Builds are the first release of each id (10240 = Windows 10 1507).
+ * XP x64 shares the Server 2003 kernel (5.2) but Inf2Cat lists 5.1 for it
+ * as well (catalog-format.md §4.3).
  * Tokens: catalog-format.md §4.3; Windows 10+ follows the observed pattern
  * [Server]_v100[_X64|_ARM64][_<release>], release = RS1..RS5, 19H1, Vb, or
  * the Windows 11 / Server 2022+ version.
@@ -22,7 +24,7 @@
 static const struct pkg_os table[] = {
 	{ "2000", X86, 5, 0, 2195, W, "2:5.00", "2000", NULL, true },
 	{ "XP_X86", X86, 5, 1, 2600, W, "2:5.1", "XPX86", NULL, true },
-	{ "XP_X64", X64, 5, 2, 3790, W, "2:5.2", "XPX64", NULL, true },
+	{ "XP_X64", X64, 5, 2, 3790, W, "2:5.1,2:5.2", "XPX64", NULL, true },
 	{ "Server2003_X86", X86, 5, 2, 3790, S, "2:5.2", "Server2003X86", NULL, true },
 	{ "Server2003_X64", X64, 5, 2, 3790, S, "2:5.2", "Server2003X64", NULL, true },
 	{ "Server2003_IA64", IA64, 5, 2, 3790, S, "2:5.2", "Server2003IA64", NULL, true },

@@ -42,6 +42,14 @@ struct pkg_member {
 	bool is_inf;
 };
 
+/* A hardware or compatible id, lower-cased, where the INF names it first. */
+struct pkg_hwid {
+	char *id;
+	size_t inf;     /* index into pkg.infs */
+	uint32_t line;
+	uint32_t field;
+};
+
 struct pkg_catalog {
 	char *path;                      /* relative to the package root, as the INF spells it */
 	const struct pkg_os **targets;   /* in table order */
@@ -50,6 +58,8 @@ struct pkg_catalog {
 	size_t nmembers, cap;
 	size_t *slots;                   /* path -> member + 1, during the walk only */
 	size_t nslots;
+	struct pkg_hwid *hwids;          /* device ids of the applicable Models entries */
+	size_t nhwids, hwids_cap;
 };
 
 struct pkg_diag {

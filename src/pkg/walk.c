@@ -624,6 +624,25 @@ static size_t for_each_models(struct walk *w, bool ignore_build,
 	return count;
 }
 
+static int add_hwid(struct walk *w, const char *id, uint32_t line, uint32_t field)
+{
+	struct pkg_catalog *c = w->cat;
+	struct pkg_hwid *h;
+
+	if (dc_array_grow((void **)&c->hwids, &c->hwids_cap, c->nhwids + 1, sizeof(*h), w->err))
+		return DC_ENOMEM;
+	h = &c->hwids[c->nhwids];
+	h->id = strdup(id);
+	if (!h->id)
+		return dc_error_set(w->err, DC_ENOMEM, "out of memory");
+	dc_str_lower(h->id);
+	h->inf = (size_t)(w->pi - w->p->infs);
+	h->line = line;
+	h->field = field;
+	c->nhwids++;
+	return 0;
+}
+
 static int visit_models(struct walk *w, const struct inf_section *s)
 {
 	int rc = 0;
@@ -634,7 +653,11 @@ static int visit_models(struct walk *w, const struct inf_section *s)
 		const struct inf_entry *e = inf_section_entry(w->f, s, i);
 		const char *install = inf_field_value(w->f, e, 0);
 
-		if (install[0])
+		/* The catalog's HWIDn attributes: every id of the entry (§4.1). */
+		for (size_t k = 1; !rc && k < e->nfields; k++)
+			if (inf_field_value(w->f, e, k)[0])
+				rc = add_hwid(w, inf_field_value(w->f, e, k), e->pos.line, (uint32_t)k);
+		if (!rc && install[0])
 			rc = visit_device_install(w, install, e->pos.line);
 	}
 	return rc;
@@ -791,6 +814,39 @@ static int cmp_member(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* INF order, then line, then field: the order the INF names the ids in. */
+static int cmp_hwid(const void *a, const void *b)
+{
+	const struct pkg_hwid *x = a, *y = b;
+
+	if (x->inf != y->inf)
+		return x->inf < y->inf ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->field != y->field)
+		return x->field < y->field ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static void unique_hwids(struct pkg_catalog *c)
+{
+	size_t kept = 0;
+
+	if (c->nhwids)
+		qsort(c->hwids, c->nhwids, sizeof(*c->hwids), cmp_hwid);
+	for (size_t i = 0; i < c->nhwids; i++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < kept && !seen; k++)
+			seen = !strcmp(c->hwids[k].id, c->hwids[i].id);
+		if (seen)
+			free(c->hwids[i].id);
+		else
+			c->hwids[kept++] = c->hwids[i];
+	}
+	c->nhwids = kept;
+}
+
 static int cmp_catalog(const void *a, const void *b)
 {
 	const struct pkg_catalog *x = a, *y = b;
@@ -884,6 +940,7 @@ int pkg_walk(struct pkg **out, const char *dir, const struct pkg_options *opt,
 		c->nslots = 0;
 		if (c->nmembers)
 			qsort(c->members, c->nmembers, sizeof(*c->members), cmp_member);
+		unique_hwids(c);
 	}
 	if (p->ncatalogs)
 		qsort(p->catalogs, p->ncatalogs, sizeof(*p->catalogs), cmp_catalog);
@@ -910,6 +967,9 @@ void pkg_free(struct pkg *p)
 			free(c->members[k].section);
 		}
 		free(c->members);
+		for (size_t k = 0; k < c->nhwids; k++)
+			free(c->hwids[k].id);
+		free(c->hwids);
 		free(c->targets);
 		free(c->slots);
 		free(c->path);

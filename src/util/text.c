@@ -290,3 +290,62 @@ bad:
 	free(buf);
 	return dc_error_set(err, DC_EFORMAT, "UTF-16 text has an unpaired surrogate");
 }
+
+static void put16(unsigned char **o, uint32_t u, bool big_endian)
+{
+	(*o)[big_endian ? 0 : 1] = (unsigned char)(u >> 8);
+	(*o)[big_endian ? 1 : 0] = (unsigned char)(u & 0xFF);
+	*o += 2;
+}
+
+int text_utf8_to_utf16(unsigned char **out, size_t *len, const char *s, bool big_endian,
+		       bool nul, struct dc_error *err)
+{
+	size_t n = strlen(s);
+	bool multibyte;
+	unsigned char *buf, *o;
+
+	*out = NULL;
+	*len = 0;
+	if (!valid_utf8((const unsigned char *)s, n, &multibyte))
+		return dc_error_set(err, DC_EFORMAT, "text is not valid UTF-8");
+	/* Each UTF-8 byte gives at most one UTF-16 unit (4-byte sequences give two). */
+	buf = malloc(n * 2 + 2);
+	if (!buf)
+		return dc_error_set(err, DC_ENOMEM, "out of memory");
+	o = buf;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		uint32_t cp;
+		size_t k;
+
+		if (c < 0x80) {
+			cp = c;
+			k = 1;
+		} else if (c < 0xE0) {
+			cp = c & 0x1Fu;
+			k = 2;
+		} else if (c < 0xF0) {
+			cp = c & 0x0Fu;
+			k = 3;
+		} else {
+			cp = c & 0x07u;
+			k = 4;
+		}
+		for (size_t j = 1; j < k; j++)
+			cp = (cp << 6) | ((unsigned char)s[i + j] & 0x3Fu);
+		i += k;
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			put16(&o, 0xD800 + (cp >> 10), big_endian);
+			put16(&o, 0xDC00 + (cp & 0x3FF), big_endian);
+		} else {
+			put16(&o, cp, big_endian);
+		}
+	}
+	if (nul)
+		put16(&o, 0, big_endian);
+	*out = buf;
+	*len = (size_t)(o - buf);
+	return 0;
+}

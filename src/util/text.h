@@ -54,6 +54,13 @@ const char *text_encoding_name(enum text_encoding enc);
 int text_utf16_to_utf8(char **out, const unsigned char *p, size_t len, bool big_endian,
 		       struct dc_error *err);
 
+/*
+ * UTF-8 to UTF-16 (LE or BE), optionally with a terminating NUL code unit,
+ * for catalog attributes.  Malformed UTF-8 is DC_EFORMAT.  *out is malloc'd.
+ */
+int text_utf8_to_utf16(unsigned char **out, size_t *len, const char *s, bool big_endian,
+		       bool nul, struct dc_error *err);
+
 /* Whether iconv on this system knows code page cp (e.g. 932, 1252). */
 bool text_codepage_supported(unsigned cp);
 

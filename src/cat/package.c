@@ -1,0 +1,190 @@
+#include "package.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../hash/hash.h"
+#include "../util/buf.h"
+#include "../util/fs.h"
+
+unsigned cat_version_for(const struct pkg_catalog *c)
+{
+	for (size_t i = 0; i < c->ntargets; i++)
+		if (c->targets[i]->major < 6 || (c->targets[i]->major == 6 && c->targets[i]->minor < 2))
+			return 1;
+	return 2;
+}
+
+struct osattr_item {
+	unsigned long major, minor;
+	char text[16];
+};
+
+static int cmp_osattr(const void *a, const void *b)
+{
+	const struct osattr_item *x = a, *y = b;
+
+	if (x->major != y->major)
+		return x->major < y->major ? -1 : 1;
+	if (x->minor != y->minor)
+		return x->minor < y->minor ? -1 : 1;
+	return strcmp(x->text, y->text);
+}
+
+/*
+ * OSAttr: the "2:M.m" values of every target, de-duplicated, ascending,
+ * comma-separated, no spaces (§4.3).  An id may contribute several (XP x64).
+ */
+int cat_os_values(char **os, char **osattr, const struct pkg_catalog *c, struct dc_error *err)
+{
+	struct osattr_item items[64];
+	size_t n = 0;
+	struct dc_buf a, b;
+	int rc = 0;
+
+	*os = *osattr = NULL;
+	dc_buf_init(&a, 1u << 16);
+	dc_buf_init(&b, 1u << 16);
+	for (size_t i = 0; !rc && i < c->ntargets; i++) {
+		const char *p = c->targets[i]->osattr;
+
+		rc = dc_buf_printf(&a, err, "%s%s", i ? "," : "", c->targets[i]->token);
+		while (!rc && *p) {
+			size_t len = strcspn(p, ",");
+			struct osattr_item it;
+			bool dup = false;
+
+			if (len >= sizeof(it.text) || sscanf(p, "2:%lu.%lu", &it.major, &it.minor) != 2) {
+				rc = dc_error_set(err, DC_EUSAGE, "bad OSAttr value in the OS table");
+				break;
+			}
+			memcpy(it.text, p, len);
+			it.text[len] = '\0';
+			for (size_t k = 0; k < n; k++)
+				dup |= !strcmp(items[k].text, it.text);
+			if (!dup && n < sizeof(items) / sizeof(items[0]))
+				items[n++] = it;
+			p += len;
+			if (*p == ',')
+				p++;
+		}
+	}
+	qsort(items, n, sizeof(items[0]), cmp_osattr);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = dc_buf_printf(&b, err, "%s%s", i ? "," : "", items[i].text);
+	if (rc) {
+		dc_buf_free(&a);
+		dc_buf_free(&b);
+		return rc;
+	}
+	*os = dc_buf_detach(&a);
+	*osattr = dc_buf_detach(&b);
+	if (!*os || !*osattr) {
+		free(*os);
+		free(*osattr);
+		*os = *osattr = NULL;
+		return dc_error_set(err, DC_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+struct hashed {
+	struct hash_result h;
+	const struct pkg_member *m;
+};
+
+static int cmp_hashed(const void *a, const void *b)
+{
+	const struct hashed *x = a, *y = b;
+	int c = memcmp(x->h.sha256, y->h.sha256, 32);
+
+	if (c)
+		return c;
+	/* Within one content, the later INF line names the member (inf-format.md §2.5 rule 2). */
+	if (x->m->line != y->m->line)
+		return x->m->line < y->m->line ? -1 : 1;
+	return strcmp(x->m->path, y->m->path);
+}
+
+int cat_build_catalog(struct cat_built *out, const struct pkg *p, const struct pkg_catalog *c,
+		      const struct cat_build_options *opt, struct dc_error *err)
+{
+	struct hash_options hopt = { opt->page_hashes };
+	struct hashed *hs = calloc(c->nmembers ? c->nmembers : 1, sizeof(*hs));
+	struct cat_file_entry *files = calloc(c->nmembers ? c->nmembers : 1, sizeof(*files));
+	const char **hwids = calloc(c->nhwids ? c->nhwids : 1, sizeof(char *));
+	struct cat_spec spec;
+	char *os = NULL, *osattr = NULL;
+	size_t nhashed = 0, nfiles = 0;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!hs || !files || !hwids) {
+		rc = dc_error_set(err, DC_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; !rc && i < c->nmembers; i++) {
+		char *full = fs_join(p->root, c->members[i].path);
+
+		if (!full) {
+			rc = dc_error_set(err, DC_ENOMEM, "out of memory");
+			break;
+		}
+		rc = hash_file(&hs[i].h, full, &hopt, err);
+		free(full);
+		if (rc)
+			dc_error_prefix(err, "while hashing %s", c->members[i].path);
+		hs[i].m = &c->members[i];
+		nhashed = i + 1;
+	}
+	if (rc)
+		goto done;
+	qsort(hs, c->nmembers, sizeof(*hs), cmp_hashed);
+	for (size_t i = 0; i < c->nmembers; i++) {
+		struct cat_file_entry *f;
+
+		/* one member per distinct content: the last of a run of equal digests wins */
+		if (i + 1 < c->nmembers && !memcmp(hs[i].h.sha256, hs[i + 1].h.sha256, 32))
+			continue;
+		f = &files[nfiles++];
+		f->file = hs[i].m->installed;
+		f->kind = hs[i].h.kind == HASH_PE ? CAT_KIND_PE : CAT_KIND_FLAT;
+		memcpy(f->sha1, hs[i].h.sha1, 20);
+		memcpy(f->sha256, hs[i].h.sha256, 32);
+		f->pages_sha1 = hs[i].h.pages_sha1.data;
+		f->pages_sha1_len = hs[i].h.pages_sha1.len;
+		f->pages_sha256 = hs[i].h.pages_sha256.data;
+		f->pages_sha256_len = hs[i].h.pages_sha256.len;
+	}
+	for (size_t i = 0; i < c->nhwids; i++)
+		hwids[i] = c->hwids[i].id;
+	if ((rc = cat_os_values(&os, &osattr, c, err)))
+		goto done;
+	memset(&spec, 0, sizeof(spec));
+	spec.version = opt->version ? opt->version : cat_version_for(c);
+	spec.this_update = opt->time;
+	spec.osattr = osattr;
+	spec.os = os;
+	spec.hwids = hwids;
+	spec.nhwids = c->nhwids;
+	spec.attrs = opt->attrs;
+	spec.nattrs = opt->nattrs;
+	spec.files = files;
+	spec.nfiles = nfiles;
+	rc = cat_write(&out->der, &out->len, &spec, err);
+	if (rc)
+		goto done;
+	out->version = spec.version;
+	out->nfiles = nfiles;
+	out->nmembers = spec.version == 2 ? nfiles * 2 : nfiles;
+done:
+	for (size_t i = 0; hs && i < nhashed; i++)
+		hash_result_free(&hs[i].h);
+	free(hs);
+	free(files);
+	free((void *)hwids);
+	free(os);
+	free(osattr);
+	return rc;
+}
