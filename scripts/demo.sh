@@ -1,7 +1,7 @@
 #!/bin/bash
 # make demo: lays out the example package (inf-templates/example + a tiny
-# driver compiled for x64 and ARM64 with clang + lld-link), then shows what
-# drvcat makes of it.
+# driver compiled for x64 and ARM64 with clang + lld-link), lists its
+# members, builds its catalog and shows it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 drvcat=${1:-build/drvcat}
@@ -20,5 +20,8 @@ echo
 echo "== drvcat files $pkg"
 "$drvcat" files "$pkg"
 echo
-echo "== drvcat files --os 10_RS5_X64 $pkg"
-"$drvcat" files --os 10_RS5_X64 "$pkg"
+echo "== drvcat build $pkg"
+"$drvcat" build --time "${SOURCE_DATE_EPOCH:-$(date +%s)}" "$pkg"
+echo
+echo "== drvcat show $pkg/drvdemo.cat"
+"$drvcat" show "$pkg/drvdemo.cat"

@@ -215,9 +215,10 @@ static int cmd_build(const struct cli_args *a)
 			rc = cli_fail(a, EXIT_FAIL, "%s", err.msg);
 			goto done;
 		}
-		printf("%s: catalog v%u, %zu file%s, %zu members, %zu OS target%s -> %s\n", c->path,
+		printf("%s: catalog v%u, %zu file%s, %zu member%s, %zu OS target%s -> %s\n", c->path,
 		       built[i].version, built[i].nfiles, built[i].nfiles == 1 ? "" : "s",
-		       built[i].nmembers, c->ntargets, c->ntargets == 1 ? "" : "s", dest[i]);
+		       built[i].nmembers, built[i].nmembers == 1 ? "" : "s", c->ntargets,
+		       c->ntargets == 1 ? "" : "s", dest[i]);
 	}
 	rc = EXIT_OK;
 done:
