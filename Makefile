@@ -22,16 +22,19 @@ endif
 ifeq ($(WERROR),1)
   WARN    += -Werror
 endif
-CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(CFLAGS) -MMD -MP
+CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(XML_CFLAGS) $(CFLAGS) -MMD -MP
 LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
 
-LIB_SRC   := $(wildcard src/util/*.c src/inf/*.c src/pkg/*.c src/hash/*.c src/asn1/*.c src/cat/*.c)
+LIB_SRC   := $(wildcard src/util/*.c src/inf/*.c src/pkg/*.c src/hash/*.c src/asn1/*.c src/cat/*.c \
+               src/sign/*.c src/verify/*.c src/check/*.c src/report/*.c)
 CLI_SRC   := $(wildcard src/cli/*.c)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-LIBS      := -lcrypto
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
+LIBS      := -lcrypto $(XML_LIBS)
 
 .PHONY: all check unit-tests deps deps-test demo install uninstall clean
 

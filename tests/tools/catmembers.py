@@ -7,12 +7,19 @@ An independent reader for tests (it shares no code with drvcat). Layout:
 shared/docs/catalog-format.md sections 1-4. Needs Debian's python3-asn1crypto,
 hence /usr/bin/python3.
 
-Output: {"os": str|null, "hwids": [HWID1, HWID2, ...],
+Output: {"os": str|null, "hwids": [HWID1, HWID2, ...], "version": 1|2|null,
          "members": [{"tag": UPPER-HEX, "file": str|null, "osattr": str|null,
-                      "digest_alg": "sha1"|"sha256"|null, "digest": lower-hex|null}]}
-Members are listed in stored order. "tag" is the raw subjectIdentifier: in v1
-catalogs that is the UTF-16LE text of the hex digest plus a NUL, so it reads
-"38004200..."; in v2 catalogs it is the digest itself. Name/value strings are UTF-16LE with the
+                      "digest_alg": "sha1"|"sha256"|null, "digest": lower-hex|null,
+                      "kind": "PE"|"flat"|"CAB"|null}]}
+Members are listed in stored order. "version" comes from the CTL subjectAlgorithm
+(1.3.6.1.4.1.311.12.1.2 -> 1, .12.1.3 -> 2, anything else -> null; section 2 row 7).
+"kind" comes from the SPC_INDIRECT_DATA data type (1.3.6.1.4.1.311.2.1.15 PE,
+.2.1.25 flat, .2.1.28 CAB; section 3.5) and, for members without indirect data
+(v2 SHA-1 compatibility entries), from the CAT_MEMBERINFO2 context tag
+([0] PE, [1] CAB, [2] flat; section 3.4); null when neither says.
+"tag" is the raw subjectIdentifier: in v1 catalogs that is the UTF-16LE text of
+the hex digest plus a NUL, so it reads "38004200..."; in v2 catalogs it is the
+digest itself. Name/value strings are UTF-16LE with the
 terminating NUL removed; DATABASE64 values are shown base64-encoded, as in the
 MakeCat CDF they came from and as osslsigncode prints them.
 """
@@ -21,7 +28,7 @@ import json
 import re
 import sys
 
-from asn1crypto import algos, cms, x509
+from asn1crypto import algos, cms, parser, x509
 from asn1crypto.core import (Any, BMPString, Boolean, Integer, ObjectIdentifier,
                              OctetString, Sequence, SequenceOf, SetOf)
 
@@ -29,6 +36,14 @@ OID_SIGNED_DATA = '1.2.840.113549.1.7.2'
 OID_CTL = '1.3.6.1.4.1.311.10.1'
 OID_CAT_NAMEVALUE = '1.3.6.1.4.1.311.12.2.1'
 OID_SPC_INDIRECT_DATA = '1.3.6.1.4.1.311.2.1.4'
+OID_CAT_MEMBERINFO2 = '1.3.6.1.4.1.311.12.2.3'
+# CTL subjectAlgorithm -> catalog version (section 2, row 7)
+CATALOG_VERSIONS = {'1.3.6.1.4.1.311.12.1.2': 1, '1.3.6.1.4.1.311.12.1.3': 2}
+# SPC_INDIRECT_DATA data.type -> member kind (section 3.5)
+INDIRECT_KINDS = {'1.3.6.1.4.1.311.2.1.15': 'PE', '1.3.6.1.4.1.311.2.1.25': 'flat',
+                  '1.3.6.1.4.1.311.2.1.28': 'CAB'}
+# CAT_MEMBERINFO2 value: one empty context-specific primitive [n] (section 3.4)
+MEMBERINFO2_KINDS = {0: 'PE', 1: 'CAB', 2: 'flat'}
 CRYPTCAT_ATTR_DATABASE64 = 0x00020000
 
 
@@ -153,6 +168,7 @@ def member(subject):
     tag = subject['identifier'].native.hex().upper()
     where = f'member {tag}'
     names, alg, digest = {}, None, None
+    indirect_kind, info2_kind = None, None
     for attr in subject['attributes'] or []:
         oid = attr['type'].dotted
         if oid == OID_CAT_NAMEVALUE:
@@ -164,8 +180,17 @@ def member(subject):
             ind = single_value(attr, where).parse(SpcIndirectDataContent)
             alg = ind['message_digest']['digest_algorithm']['algorithm'].native
             digest = ind['message_digest']['digest'].native.hex()
+            indirect_kind = INDIRECT_KINDS.get(ind['data']['type'].dotted)
+        elif oid == OID_CAT_MEMBERINFO2:
+            single_value(attr, where)
+            # The SET holds exactly one value, so its contents are that value's
+            # encoding: a context-specific (class 2) primitive [n], n = the SIP.
+            cls, method, number, _, _, _ = parser.parse(attr['values'].contents, strict=True)
+            if cls == 2 and method == 0:
+                info2_kind = MEMBERINFO2_KINDS.get(number)
     return {'tag': tag, 'file': names.get('File'), 'osattr': names.get('OSAttr'),
-            'digest_alg': alg, 'digest': digest}
+            'digest_alg': alg, 'digest': digest,
+            'kind': indirect_kind if indirect_kind is not None else info2_kind}
 
 
 def catalog(data):
@@ -193,6 +218,7 @@ def catalog(data):
         raise CatError(f'HWIDn attributes are not numbered 1..{len(hwids)}: {sorted(hwids)}')
     return {'os': attrs.get('OS'),
             'hwids': [hwids[n] for n in sorted(hwids)],
+            'version': CATALOG_VERSIONS.get(ctl['subject_algorithm']['algorithm'].dotted),
             'members': [member(s) for s in ctl['trusted_subjects'] or []]}
 
 
