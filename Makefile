@@ -22,6 +22,8 @@ endif
 ifeq ($(WERROR),1)
   WARN    += -Werror
 endif
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
 CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(XML_CFLAGS) $(CFLAGS) -MMD -MP
 LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
 
@@ -32,8 +34,6 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
-XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
 LIBS      := -lcrypto $(XML_LIBS)
 
 .PHONY: all check unit-tests deps deps-test demo install uninstall clean

@@ -7,7 +7,7 @@
 set -eu
 
 build_pkgs="gcc make libc6-dev pkg-config libssl-dev libxml2-dev clang lld"
-test_pkgs="libcmocka-dev bats jq python3-asn1crypto python3-cryptography"
+test_pkgs="libcmocka-dev bats jq python3-asn1crypto python3-cryptography softhsm2 opensc libengine-pkcs11-openssl xxd libxml2-utils"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;
