@@ -47,6 +47,7 @@ extern const struct cli_cmd cmd_files_def;
 extern const struct cli_cmd cmd_hash_def;
 extern const struct cli_cmd cmd_show_def;
 extern const struct cli_cmd cmd_build_def;
+extern const struct cli_cmd cmd_verify_def;
 
 /* Value of option name (the last one given), or NULL. */
 const char *cli_opt_value(const struct cli_args *a, const char *name);
@@ -59,6 +60,10 @@ int cli_fail(const struct cli_args *a, int code, const char *fmt, ...) DC_PRINTF
 /* Prints a usage error and the synopsis; returns EXIT_USAGE. */
 int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...) DC_PRINTF(2, 3);
 void cli_print_help(FILE *out, const struct cli_cmd *cmd);
+
+struct report;
+/* Renders a verify/check report per --format/--report; returns the exit status. */
+int cli_emit_report(const struct cli_args *a, const struct report *r);
 
 /* Shared option parsing: --codepage N and --locale LLLL into inf options. */
 int cli_inf_options(const struct cli_args *a, struct inf_options *opt);

@@ -13,6 +13,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_files_def,
 	&cmd_hash_def,
 	&cmd_build_def,
+	&cmd_verify_def,
 	&cmd_show_def,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
