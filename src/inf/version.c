@@ -48,12 +48,13 @@ static bool parse_date(const char *s, struct inf_driverver *dv, char *why, size_
 	unsigned nd;
 	char sep;
 
-	if (!read_num(&p, 3, &dv->month, &nd) || nd > 2 || (*p != '/' && *p != '-')) {
+	/* DRIVERVER: "The month and day must contain two digits". */
+	if (!read_num(&p, 3, &dv->month, &nd) || nd != 2 || (*p != '/' && *p != '-')) {
 		snprintf(why, whylen, "date '%s' is not mm/dd/yyyy", s);
 		return false;
 	}
 	sep = *p++;
-	if (!read_num(&p, 3, &dv->day, &nd) || nd > 2 || *p != sep) {
+	if (!read_num(&p, 3, &dv->day, &nd) || nd != 2 || *p != sep) {
 		snprintf(why, whylen, "date '%s' is not mm/dd/yyyy", s);
 		return false;
 	}
@@ -79,29 +80,38 @@ static bool parse_date(const char *s, struct inf_driverver *dv, char *why, size_
 	return true;
 }
 
-/* "w.x.y.z": one to four parts, each 0..65535 (DRIVERVER). */
+/*
+ * "w.x.y.z": one to four parts (SetupAPI fills missing ones with 0), each
+ * 0..65534, and not 0.0.0.0 (DRIVERVER).
+ */
 static bool parse_version(const char *s, struct inf_driverver *dv, char *why, size_t whylen)
 {
 	const char *p = s;
+	bool nonzero = false;
 
 	dv->nversion = 0;
 	for (;;) {
 		unsigned v, nd;
 
-		if (dv->nversion == 4 || !read_num(&p, 6, &v, &nd) || v > 65535) {
+		if (dv->nversion == 4 || !read_num(&p, 6, &v, &nd) || v > 65534) {
 			snprintf(why, whylen,
-				 "version '%s' is not w.x.y.z with four numbers from 0 to 65535", s);
+				 "version '%s' is not w.x.y.z with numbers from 0 to 65534", s);
 			return false;
 		}
+		nonzero |= v != 0;
 		dv->version[dv->nversion++] = v;
 		if (!*p)
 			break;
 		if (*p != '.') {
 			snprintf(why, whylen,
-				 "version '%s' is not w.x.y.z with four numbers from 0 to 65535", s);
+				 "version '%s' is not w.x.y.z with numbers from 0 to 65534", s);
 			return false;
 		}
 		p++;
+	}
+	if (!nonzero) {
+		snprintf(why, whylen, "version '%s' is not valid: 0.0.0.0 is reserved", s);
+		return false;
 	}
 	return true;
 }

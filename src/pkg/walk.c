@@ -35,6 +35,7 @@ struct walk {
 	enum inf_arch arch;
 	struct pkg_catalog *cat;
 	unsigned char *visited; /* [arch][section]: install and file-list sections done */
+	struct fs_dircache *dirs; /* listings of the package's directories */
 	char *inf_dir;          /* directory of the INF, relative to the root ("" at the top) */
 };
 
@@ -390,10 +391,13 @@ static int resolve_file(struct walk *w, const char *src, const char *dest, uint3
 		return rc == DC_EPATH ? 0 : rc;
 	}
 	rc = fs_resolve_ci(&rel, &ambiguous, w->p->root, (const char *const *)c.items, c.n, false,
-			   &ferr);
+			   w->dirs, &ferr);
 	comps_free(&c);
 	if (rc == DC_ENOMEM)
 		return dc_error_set(w->err, DC_ENOMEM, "%s", ferr.msg);
+	if (rc == DC_EPATH)
+		return add_diag(w, INF_ERROR, line, "'%s' copied by [%s] for %s is refused: %s", src,
+				section, arch, ferr.msg);
 	if (rc)
 		return add_diag(w, INF_ERROR, line,
 				"'%s' copied by [%s] for %s is missing: %s (source from [%s] disk %s path '%s'%s%s%s)",
@@ -854,8 +858,8 @@ static int cmp_catalog(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-static int select_infs(struct pkg *p, const struct pkg_options *opt, char **found, size_t nfound,
-		       struct dc_error *err)
+static int select_infs(struct pkg *p, const char *dir, const struct pkg_options *opt, char **found,
+		       size_t nfound, struct dc_error *err)
 {
 	p->infs = calloc(nfound ? nfound : 1, sizeof(*p->infs));
 	if (!p->infs)
@@ -871,7 +875,7 @@ static int select_infs(struct pkg *p, const struct pkg_options *opt, char **foun
 		}
 		if (!hit)
 			return dc_error_set(err, DC_ENOTFOUND, "%s: no INF named '%s' in the package",
-					    p->root, opt->infs[k]);
+					    dir, opt->infs[k]);
 	}
 	for (size_t i = 0; i < nfound; i++) {
 		const char *base = strrchr(found[i], '/');
@@ -910,12 +914,14 @@ int pkg_walk(struct pkg **out, const char *dir, const struct pkg_options *opt,
 	if (!rc && nfound == 0)
 		rc = dc_error_set(err, DC_ENOTFOUND, "%s: no .inf file in the package directory", dir);
 	if (!rc)
-		rc = select_infs(p, opt, found, nfound, err);
+		rc = select_infs(p, dir, opt, found, nfound, err);
 	fs_list_free(found, nfound);
 	memset(&w, 0, sizeof(w));
 	w.p = p;
 	w.err = err;
 	w.opt = opt;
+	if (!rc && !(w.dirs = fs_dircache_new()))
+		rc = dc_error_set(err, DC_ENOMEM, "out of memory");
 	for (size_t i = 0; !rc && i < p->ninfs; i++) {
 		char *full = fs_join(p->root, p->infs[i].path);
 
@@ -928,6 +934,7 @@ int pkg_walk(struct pkg **out, const char *dir, const struct pkg_options *opt,
 		if (!rc)
 			rc = walk_inf(&w, &p->infs[i]);
 	}
+	fs_dircache_free(w.dirs);
 	if (rc) {
 		pkg_free(p);
 		return rc;

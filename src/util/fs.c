@@ -97,53 +97,170 @@ static bool inside_root(const char *root, const char *real)
 	return real[n] == '\0' || real[n] == '/' || (n == 1 && root[0] == '/');
 }
 
-/*
- * Finds name in directory dir: exact first, then ASCII case-insensitive.
- * Returns a malloc'd on-disk name or NULL (errno-free: NULL means absent or
- * out of memory, told apart by *oom).
- */
-static char *find_entry(const char *dir, const char *name, bool *ambiguous, bool *oom)
-{
-	struct stat st;
-	char *full = fs_join(dir, name);
-	char *best = NULL;
-	DIR *d;
-	struct dirent *de;
+struct dir_entry {
+	char *lower; /* ASCII-lower-cased name, the sort key */
+	char *name;
+};
 
-	*oom = false;
-	if (!full) {
-		*oom = true;
-		return NULL;
+struct dir_listing {
+	char *path;
+	struct dir_entry *ents;
+	size_t n;
+};
+
+struct fs_dircache {
+	struct dir_listing *dirs;
+	size_t n, cap;
+};
+
+struct fs_dircache *fs_dircache_new(void)
+{
+	return calloc(1, sizeof(struct fs_dircache));
+}
+
+static void listing_free(struct dir_listing *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->ents[i].lower);
+		free(l->ents[i].name);
 	}
-	if (lstat(full, &st) == 0) {
-		free(full);
-		return strdup(name);
-	}
-	free(full);
-	d = opendir(dir);
+	free(l->ents);
+	free(l->path);
+}
+
+void fs_dircache_free(struct fs_dircache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		listing_free(&c->dirs[i]);
+	free(c->dirs);
+	free(c);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct dir_entry *x = a, *y = b;
+	int r = strcmp(x->lower, y->lower);
+
+	return r ? r : strcmp(x->name, y->name);
+}
+
+/* Reads and sorts directory dir; false when it cannot be read or memory runs out. */
+static bool list_directory(struct dir_listing *l, const char *dir, bool *oom)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t cap = 0;
+
+	memset(l, 0, sizeof(*l));
 	if (!d)
-		return NULL;
+		return false;
 	while ((de = readdir(d)) != NULL) {
-		if (!dc_strcaseeq(de->d_name, name))
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (best) {
-			*ambiguous = true;
-			if (strcmp(de->d_name, best) >= 0)
-				continue;
-			free(best);
-		}
-		best = strdup(de->d_name);
-		if (!best) {
+		if (dc_array_grow((void **)&l->ents, &cap, l->n + 1, sizeof(*l->ents), NULL) ||
+		    !(l->ents[l->n].name = strdup(de->d_name))) {
 			*oom = true;
 			break;
 		}
+		if (!(l->ents[l->n].lower = strdup(de->d_name))) {
+			free(l->ents[l->n].name);
+			*oom = true;
+			break;
+		}
+		dc_str_lower(l->ents[l->n].lower);
+		l->n++;
 	}
 	closedir(d);
+	if (*oom) {
+		listing_free(l);
+		return false;
+	}
+	if (l->n)
+		qsort(l->ents, l->n, sizeof(*l->ents), cmp_entry);
+	return (l->path = strdup(dir)) != NULL || (*oom = true, false);
+}
+
+static const struct dir_listing *cached_listing(struct fs_dircache *c, const char *dir, bool *oom)
+{
+	struct dir_listing l;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->dirs[i].path, dir))
+			return &c->dirs[i];
+	if (!list_directory(&l, dir, oom))
+		return NULL;
+	if (dc_array_grow((void **)&c->dirs, &c->cap, c->n + 1, sizeof(l), NULL)) {
+		listing_free(&l);
+		*oom = true;
+		return NULL;
+	}
+	c->dirs[c->n] = l;
+	return &c->dirs[c->n++];
+}
+
+/*
+ * Finds name in directory dir: exact first, then ASCII case-insensitive.
+ * Returns a malloc'd on-disk name or NULL (NULL means absent or out of
+ * memory, told apart by *oom).  Several case variants set *ambiguous.
+ */
+static char *find_entry(const char *dir, const char *name, struct fs_dircache *cache,
+			bool *ambiguous, bool *oom)
+{
+	struct dir_listing own;
+	const struct dir_listing *l;
+	struct dir_entry key;
+	size_t lo = 0, hi, first, count = 0;
+	char *lower = strdup(name), *best = NULL;
+
+	*oom = false;
+	if (!lower) {
+		*oom = true;
+		return NULL;
+	}
+	dc_str_lower(lower);
+	if (cache) {
+		l = cached_listing(cache, dir, oom);
+	} else {
+		l = list_directory(&own, dir, oom) ? &own : NULL;
+	}
+	if (!l) {
+		free(lower);
+		return NULL;
+	}
+	/* lower bound of the run of entries equal to lower */
+	key.lower = lower;
+	key.name = "";
+	hi = l->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_entry(&l->ents[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (first + count < l->n && !strcmp(l->ents[first + count].lower, lower))
+		count++;
+	for (size_t i = first; i < first + count; i++)
+		if (!strcmp(l->ents[i].name, name))
+			best = l->ents[i].name;
+	if (!best && count)
+		best = l->ents[first].name; /* the first in byte order */
+	*ambiguous |= count > 1;
+	best = best ? strdup(best) : NULL;
+	if (count && !best)
+		*oom = true;
+	if (!cache)
+		listing_free(&own);
+	free(lower);
 	return best;
 }
 
 int fs_resolve_ci(char **out_rel, bool *ambiguous, const char *root, const char *const *comps,
-		  size_t ncomps, bool want_dir, struct dc_error *err)
+		  size_t ncomps, bool want_dir, struct fs_dircache *cache, struct dc_error *err)
 {
 	struct dc_buf rel, abs;
 	int rc = 0;
@@ -156,7 +273,7 @@ int fs_resolve_ci(char **out_rel, bool *ambiguous, const char *root, const char 
 		goto done;
 	for (size_t i = 0; i < ncomps; i++) {
 		bool last = i + 1 == ncomps, oom = false;
-		char *found = find_entry(abs.data, comps[i], ambiguous, &oom);
+		char *found = find_entry(abs.data, comps[i], cache, ambiguous, &oom);
 		struct stat st;
 
 		if (!found) {

@@ -27,8 +27,17 @@ int fs_read_file(unsigned char **out, size_t *len, const char *path, size_t max,
  * (malloc'd) is the path with the on-disk case, '/'-separated.  A missing
  * component is DC_ENOTFOUND with a message naming the directory searched.
  */
+struct fs_dircache;
 int fs_resolve_ci(char **out_rel, bool *ambiguous, const char *root, const char *const *comps,
-		  size_t ncomps, bool want_dir, struct dc_error *err);
+		  size_t ncomps, bool want_dir, struct fs_dircache *cache, struct dc_error *err);
+
+/*
+ * Directory listings remembered across fs_resolve_ci calls, so a package of
+ * thousands of files is listed once per directory and an exact-case match
+ * that has other-case twins is still flagged as ambiguous.  May be NULL.
+ */
+struct fs_dircache *fs_dircache_new(void);
+void fs_dircache_free(struct fs_dircache *c);
 
 /*
  * Lists regular files under root whose names end in suffix (ASCII

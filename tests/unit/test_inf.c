@@ -828,11 +828,18 @@ static void test_inf__driverver(void **state)
 		{ "01/01/2023,", false, 0, 0, 0, 0, { 0 },
 		  "E 3:13 version: DriverVer has no version; [Version] needs mm/dd/yyyy,w.x.y.z\n" },
 		{ "01/01/2023,1.65536.0.0", false, 0, 0, 0, 0, { 0 },
-		  "E 3:24 version: DriverVer version '1.65536.0.0' is not w.x.y.z with four numbers from 0 to 65535\n" },
+		  "E 3:24 version: DriverVer version '1.65536.0.0' is not w.x.y.z with numbers from 0 to 65534\n" },
 		{ "01/01/2023,1.2.3.4.5", false, 0, 0, 0, 0, { 0 },
-		  "E 3:24 version: DriverVer version '1.2.3.4.5' is not w.x.y.z with four numbers from 0 to 65535\n" },
+		  "E 3:24 version: DriverVer version '1.2.3.4.5' is not w.x.y.z with numbers from 0 to 65534\n" },
 		{ "01/01/2023,1..2.3", false, 0, 0, 0, 0, { 0 },
-		  "E 3:24 version: DriverVer version '1..2.3' is not w.x.y.z with four numbers from 0 to 65535\n" },
+		  "E 3:24 version: DriverVer version '1..2.3' is not w.x.y.z with numbers from 0 to 65534\n" },
+		/* DRIVERVER: parts below 65535, 0.0.0.0 not valid, two-digit month and day. */
+		{ "01/01/2023,65535.0.0.0", false, 0, 0, 0, 0, { 0 },
+		  "E 3:24 version: DriverVer version '65535.0.0.0' is not w.x.y.z with numbers from 0 to 65534\n" },
+		{ "01/01/2023,0.0.0.0", false, 0, 0, 0, 0, { 0 },
+		  "E 3:24 version: DriverVer version '0.0.0.0' is not valid: 0.0.0.0 is reserved\n" },
+		{ "1/01/2023,1.0.0.0", false, 0, 0, 0, 0, { 0 },
+		  "E 3:13 version: DriverVer date '1/01/2023' is not mm/dd/yyyy\n" },
 	};
 	size_t bad = 0;
 

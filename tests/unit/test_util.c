@@ -592,9 +592,12 @@ static void test_util__fs_resolve_ci(void **state)
 {
 	const struct fs_fixture *fx = *state;
 	static const struct resolve_row rows[] = {
-		/* An exact match wins even when case variants exist, and is not ambiguous. */
-		{ { "foo.sys" }, 1, false, 0, "foo.sys", false },
-		{ { "FOO.SYS" }, 1, false, 0, "FOO.SYS", false },
+		/*
+		 * An exact match wins, but case variants still make it ambiguous: on
+		 * Windows they are one file, so the package cannot be copied there as is.
+		 */
+		{ { "foo.sys" }, 1, false, 0, "foo.sys", true },
+		{ { "FOO.SYS" }, 1, false, 0, "FOO.SYS", true },
 		/* No exact match, several variants: the first in byte order, flagged. */
 		{ { "fOO.sys" }, 1, false, 0, "FOO.SYS", true },
 		{ { "bar.sys" }, 1, false, 0, "Bar.Sys", false },
@@ -627,8 +630,12 @@ static void test_util__fs_resolve_ci(void **state)
 		struct dc_error err = { 0, "" };
 		char *rel = (char *)"unset";
 		bool ambiguous = !r->ambiguous;
+		/* Every row twice: uncached, and through a directory cache. */
+		struct fs_dircache *cache = (i % 2) ? fs_dircache_new() : NULL;
 		int rc = fs_resolve_ci(&rel, &ambiguous, fx->root, r->comps, r->ncomps, r->want_dir,
-				       &err);
+				       cache, &err);
+
+		fs_dircache_free(cache);
 
 		if (rc != r->rc) {
 			print_error("row %zu (%s): rc %d, expected %d (%s)\n", i, r->comps[0], rc, r->rc,
