@@ -137,7 +137,7 @@ static int cmd_build(const struct cli_args *a)
 	struct cat_attr_in *attrs = NULL;
 	size_t nattrs = 0;
 	struct cat_built *built = NULL;
-	char **dest = NULL;
+	char **dest = NULL, **tmp = NULL;
 	struct dc_error err = { 0, "" };
 	struct pkg *p = NULL;
 	int rc;
@@ -208,10 +208,23 @@ static int cmd_build(const struct cli_args *a)
 				goto done;
 			}
 	}
+	/* All catalogs are staged before any replaces its destination: all or nothing. */
+	tmp = calloc(p->ncatalogs, sizeof(*tmp));
+	if (!tmp) {
+		rc = cli_fail(a, EXIT_FAIL, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < p->ncatalogs; i++) {
+		if (fs_check_replaceable(dest[i], &err) ||
+		    fs_stage(&tmp[i], dest[i], built[i].der, built[i].len, &err)) {
+			rc = cli_fail(a, EXIT_FAIL, "%s", err.msg);
+			goto done;
+		}
+	}
 	for (size_t i = 0; i < p->ncatalogs; i++) {
 		const struct pkg_catalog *c = &p->catalogs[i];
 
-		if (fs_write_atomic(dest[i], built[i].der, built[i].len, &err)) {
+		if (fs_commit(tmp[i], dest[i], &err)) {
 			rc = cli_fail(a, EXIT_FAIL, "%s", err.msg);
 			goto done;
 		}
@@ -227,9 +240,12 @@ done:
 			free(built[i].der);
 		if (dest)
 			free(dest[i]);
+		if (tmp)
+			fs_discard(tmp[i]);
 	}
 	free(built);
 	free(dest);
+	free(tmp);
 	free_attrs(attrs, nattrs);
 	pkg_free(p);
 	return rc;

@@ -433,13 +433,14 @@ void fs_list_free(char **list, size_t count)
 	free(list);
 }
 
-int fs_write_atomic(const char *path, const void *data, size_t len, struct dc_error *err)
+int fs_stage(char **tmp_out, const char *path, const void *data, size_t len, struct dc_error *err)
 {
 	size_t n = strlen(path);
 	char *tmp = malloc(n + 16);
 	const unsigned char *p = data;
 	int fd, rc = 0;
 
+	*tmp_out = NULL;
 	if (!tmp)
 		return dc_error_set(err, DC_ENOMEM, "out of memory");
 	memcpy(tmp, path, n);
@@ -470,10 +471,46 @@ int fs_write_atomic(const char *path, const void *data, size_t len, struct dc_er
 		rc = dc_error_set(err, DC_EIO, "%s: fsync failed: %s", tmp, strerror(errno));
 	if (close(fd) != 0 && !rc)
 		rc = dc_error_set(err, DC_EIO, "%s: close failed: %s", tmp, strerror(errno));
-	if (!rc && rename(tmp, path) != 0)
-		rc = dc_error_set(err, DC_EIO, "%s: cannot replace it: %s", path, strerror(errno));
-	if (rc)
-		unlink(tmp);
+	if (rc) {
+		fs_discard(tmp);
+		return rc;
+	}
+	*tmp_out = tmp;
+	return 0;
+}
+
+int fs_check_replaceable(const char *path, struct dc_error *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return dc_error_set(err, DC_EIO, "%s: cannot replace it: %s", path, strerror(EISDIR));
+	return 0;
+}
+
+int fs_commit(const char *tmp, const char *path, struct dc_error *err)
+{
+	if (rename(tmp, path) != 0)
+		return dc_error_set(err, DC_EIO, "%s: cannot replace it: %s", path, strerror(errno));
+	return 0;
+}
+
+void fs_discard(char *tmp)
+{
+	if (!tmp)
+		return;
+	unlink(tmp);
 	free(tmp);
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len, struct dc_error *err)
+{
+	char *tmp;
+	int rc = fs_stage(&tmp, path, data, len, err);
+
+	if (rc)
+		return rc;
+	rc = fs_commit(tmp, path, err);
+	fs_discard(tmp);
 	return rc;
 }

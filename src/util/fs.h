@@ -56,6 +56,18 @@ void fs_list_free(char **list, size_t count);
  */
 int fs_write_atomic(const char *path, const void *data, size_t len, struct dc_error *err);
 
+/*
+ * The two halves of fs_write_atomic, for writing several files all or
+ * nothing: fs_stage writes data to a new temporary file beside path (its
+ * name in *tmp, malloc'd); fs_commit renames it over path.  A caller that
+ * gives up calls fs_discard, which removes the temporary file.
+ */
+int fs_stage(char **tmp, const char *path, const void *data, size_t len, struct dc_error *err);
+int fs_commit(const char *tmp, const char *path, struct dc_error *err);
+/* Fails, as fs_commit would, when path is a directory; lets callers check all targets first. */
+int fs_check_replaceable(const char *path, struct dc_error *err);
+void fs_discard(char *tmp);
+
 /* Joins a and b with one '/'; malloc'd, NULL when out of memory. */
 char *fs_join(const char *a, const char *b);
 
