@@ -303,11 +303,69 @@ done:
 	return rc;
 }
 
+/*
+ * Without --os, a package is checked for the OSes its catalogs name (their OS
+ * attribute): that is what the catalog was made for.  Falls back to every OS
+ * the INFs serve when no catalog can be read or names none drvcat knows.
+ */
+static int catalog_targets(const struct pkg_os ***out, size_t *n, const struct pkg *p,
+			   struct dc_error *err)
+{
+	size_t ntable;
+	const struct pkg_os *table = pkg_os_table(&ntable);
+	bool *want = calloc(ntable, sizeof(bool));
+
+	*out = NULL;
+	*n = 0;
+	if (!want)
+		return dc_error_set(err, DC_ENOMEM, "out of memory");
+	for (size_t i = 0; i < p->ncatalogs; i++) {
+		char *path = fs_join(p->root, p->catalogs[i].path);
+		struct catalog *cat = NULL;
+		unsigned char *der = NULL;
+		size_t len;
+		const char *os;
+
+		if (path && !load_catalog(&cat, &der, &len, path, NULL) && (os = cat_attr(cat, "OS"))) {
+			while (*os) {
+				size_t k = strcspn(os, ",");
+				char tok[64];
+				const struct pkg_os *id;
+
+				snprintf(tok, sizeof(tok), "%.*s", (int)(k < 63 ? k : 63), os);
+				if ((id = pkg_os_from_token(tok)))
+					want[id - table] = true;
+				os += k + (os[k] == ',');
+			}
+		}
+		cat_free(cat);
+		free(der);
+		free(path);
+	}
+	for (size_t i = 0; i < ntable; i++)
+		*n += want[i];
+	if (*n) {
+		*out = calloc(*n, sizeof(**out));
+		if (!*out) {
+			free(want);
+			return dc_error_set(err, DC_ENOMEM, "out of memory");
+		}
+		*n = 0;
+		for (size_t i = 0; i < ntable; i++)
+			if (want[i])
+				(*out)[(*n)++] = &table[i];
+	}
+	free(want);
+	return 0;
+}
+
 int verify_package(struct report *r, const char *dir, const struct verify_options *opt,
 		   struct dc_error *err)
 {
 	struct pkg_options popt;
 	struct pkg *p = NULL;
+	const struct pkg_os **from_catalogs = NULL;
+	size_t nfrom = 0;
 	int rc;
 
 	memset(&popt, 0, sizeof(popt));
@@ -318,14 +376,30 @@ int verify_package(struct report *r, const char *dir, const struct verify_option
 	popt.inf = opt->inf;
 	if ((rc = pkg_walk(&p, dir, &popt, err)))
 		return rc;
+	if (!opt->targets) {
+		rc = catalog_targets(&from_catalogs, &nfrom, p, err);
+		if (!rc && nfrom) {
+			pkg_free(p);
+			p = NULL;
+			popt.targets = from_catalogs;
+			popt.ntargets = nfrom;
+			rc = pkg_walk(&p, dir, &popt, err);
+			popt.targets = NULL;
+			popt.ntargets = 0;
+		}
+		if (rc) {
+			free(from_catalogs);
+			pkg_free(p);
+			return rc;
+		}
+	}
 	for (size_t i = 0; !rc && i < p->ndiags; i++) {
 		const struct pkg_diag *d = &p->diags[i];
 
 		if (d->severity == INF_NOTE)
 			continue;
 		rc = finding(r, "package", d->inf ? d->inf : ".", d->severity == INF_ERROR ? REPORT_ERROR : REPORT_WARNING,
-			     "package-walk", d->inf, d->line, NULL, NULL,
-			     strstr(d->msg, "is missing") ? HASH_NOT_IN_CATALOG : NULL, NULL, err, "%s", d->msg);
+			     "package-walk", d->inf, d->line, NULL, NULL, NULL, NULL, err, "%s", d->msg);
 	}
 	if (!rc && p->ncatalogs == 0)
 		rc = finding(r, "package", ".", REPORT_ERROR, "no-catalog", NULL, 0, NULL, NULL,
@@ -333,8 +407,8 @@ int verify_package(struct report *r, const char *dir, const struct verify_option
 			     "no INF of the package names a catalog for the requested targets");
 	for (size_t i = 0; !rc && i < p->ncatalogs; i++)
 		rc = verify_one_catalog(r, p, &p->catalogs[i], opt, err);
-	/* A stray is a file no INF references for any OS, not only for the --os asked. */
-	if (!rc && opt->targets) {
+	/* A stray is a file no INF references for any OS, not only for the targets checked. */
+	if (!rc && (opt->targets || nfrom)) {
 		struct pkg *all = NULL;
 
 		popt.targets = NULL;
@@ -346,6 +420,7 @@ int verify_package(struct report *r, const char *dir, const struct verify_option
 	} else if (!rc) {
 		rc = check_strays(r, p, err);
 	}
+	free(from_catalogs);
 	pkg_free(p);
 	return rc;
 }

@@ -140,9 +140,29 @@ static X509_STORE *make_store(const struct verify_options *opt, STACK_OF(X509) *
 	return st;
 }
 
-/* Verifies cert's chain at time t; returns the X509_V_* result, fills chain top. */
+/* "CN=a <- CN=b <- CN=c": the chain as built, signer first, for the report. */
+static void chain_text(char *out, size_t n, STACK_OF(X509) *chain)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (int i = 0; chain && i < sk_X509_num(chain); i++) {
+		char *subj = subject_of(sk_X509_value(chain, i));
+		int w = snprintf(out + used, n - used, "%s%s", i ? " <- " : "", subj ? subj : "?");
+
+		OPENSSL_free(subj);
+		if (w < 0 || (size_t)w >= n - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+/*
+ * Verifies cert's chain at time t; returns the X509_V_* result, fills the
+ * chain's top certificate and, when text is not NULL, the chain as text.
+ */
 static int chain_check(X509_STORE *st, X509 *cert, STACK_OF(X509) *untrusted, int64_t t,
-		       X509 **top, int *depth)
+		       X509 **top, int *depth, char *text, size_t textlen)
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	int result = X509_V_ERR_UNSPECIFIED;
@@ -164,6 +184,8 @@ static int chain_check(X509_STORE *st, X509 *cert, STACK_OF(X509) *untrusted, in
 			*top = sk_X509_value(chain, sk_X509_num(chain) - 1);
 			X509_up_ref(*top);
 		}
+		if (text)
+			chain_text(text, textlen, chain);
 		*depth = X509_STORE_CTX_get_error_depth(ctx);
 	}
 	X509_STORE_CTX_free(ctx);
@@ -274,7 +296,8 @@ static void check_rfc3161(struct ts_result *ts, PKCS7_SIGNER_INFO *si, X509_STOR
 	}
 	{
 		X509 *top;
-		int depth, res = chain_check(st, sk_X509_value(tsa_certs, 0), untrusted, ts->time, &top, &depth);
+		int depth, res = chain_check(st, sk_X509_value(tsa_certs, 0), untrusted, ts->time, &top, &depth,
+					  NULL, 0);
 
 		X509_free(top);
 		if (res != X509_V_OK) {
@@ -359,7 +382,7 @@ static void check_countersignature(struct ts_result *ts, PKCS7_SIGNER_INFO *si, 
 	}
 	{
 		X509 *top;
-		int depth, res = chain_check(st, tsa, certs, ts->time, &top, &depth);
+		int depth, res = chain_check(st, tsa, certs, ts->time, &top, &depth, NULL, 0);
 
 		X509_free(top);
 		if (res != X509_V_OK) {
@@ -499,7 +522,7 @@ int verify_signature(struct report *r, const char *name, const unsigned char *de
 		X509_ATTRIBUTE *a;
 		int64_t now = opt->have_at ? opt->at : (int64_t)time(NULL), t;
 		int depth, res;
-		char at[64];
+		char at[64], chain[2048] = "";
 
 		if ((a = unauth_attr(si, OID_RFC3161)))
 			check_rfc3161(&ts, si, st, certs, a);
@@ -518,7 +541,7 @@ int verify_signature(struct report *r, const char *name, const unsigned char *de
 		if (rc)
 			goto done;
 		t = ts.valid ? ts.time : now;
-		res = chain_check(st, signer, certs, t, &top, &depth);
+		res = chain_check(st, signer, certs, t, &top, &depth, chain, sizeof(chain));
 		if (res != X509_V_OK)
 			rc = report_chain(&s, res, top, signer, t, &ts);
 		X509_free(top);
@@ -540,6 +563,8 @@ int verify_signature(struct report *r, const char *name, const unsigned char *de
 
 			snprintf(msg, sizeof(msg), "signed by %s; chain valid at %s%s%s", subj ? subj : "?", at,
 				 ts.valid ? " (the time of its " : "", ts.valid ? ts.kind : "");
+			if (ts.valid)
+				strncat(msg, ")", sizeof(msg) - strlen(msg) - 1);
 			OPENSSL_free(subj);
 			{
 				struct report_finding f = { 0 };
@@ -547,7 +572,8 @@ int verify_signature(struct report *r, const char *name, const unsigned char *de
 				f.severity = REPORT_INFO;
 				f.code = "signature-ok";
 				f.file = name;
-				f.message = ts.valid ? strcat(msg, ")") : msg;
+				f.message = msg;
+				f.found = chain[0] ? chain : NULL;
 				rc = report_add(r, "signature", name, &f, err);
 			}
 		}
