@@ -24,8 +24,8 @@ ifeq ($(WERROR),1)
 endif
 XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
 XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
-CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(XML_CFLAGS) $(CFLAGS) -MMD -MP
-LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
+CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -pthread $(XML_CFLAGS) $(CFLAGS) -MMD -MP
+LDFLAGS_ALL := $(LDSAN) -pthread $(LDFLAGS)
 
 LIB_SRC   := $(wildcard src/util/*.c src/inf/*.c src/pkg/*.c src/hash/*.c src/asn1/*.c src/cat/*.c \
                src/sign/*.c src/verify/*.c src/check/*.c src/report/*.c)

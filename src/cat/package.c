@@ -111,6 +111,7 @@ int cat_build_catalog(struct cat_built *out, const struct pkg *p, const struct p
 		      const struct cat_build_options *opt, struct dc_error *err)
 {
 	struct hash_options hopt = { opt->page_hashes };
+
 	struct hashed *hs = calloc(c->nmembers ? c->nmembers : 1, sizeof(*hs));
 	struct cat_file_entry *files = calloc(c->nmembers ? c->nmembers : 1, sizeof(*files));
 	const char **hwids = calloc(c->nhwids ? c->nhwids : 1, sizeof(char *));
@@ -124,19 +125,33 @@ int cat_build_catalog(struct cat_built *out, const struct pkg *p, const struct p
 		rc = dc_error_set(err, DC_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t i = 0; !rc && i < c->nmembers; i++) {
-		char *full = fs_join(p->root, c->members[i].path);
+	/* Hash in parallel; results come back in member order whatever the thread count. */
+	{
+		struct hash_batch_options bopt = { hopt, opt->jobs, opt->progress, opt->progress_ctx,
+						   NULL, NULL };
+		struct hash_result *results = calloc(c->nmembers ? c->nmembers : 1, sizeof(*results));
+		char **paths = calloc(c->nmembers ? c->nmembers : 1, sizeof(char *));
+		size_t failed = 0;
 
-		if (!full) {
+		for (size_t i = 0; paths && i < c->nmembers && !rc; i++)
+			if (!(paths[i] = fs_join(p->root, c->members[i].path)))
+				rc = dc_error_set(err, DC_ENOMEM, "out of memory");
+		if (!results || !paths)
 			rc = dc_error_set(err, DC_ENOMEM, "out of memory");
-			break;
+		if (!rc) {
+			rc = hash_batch(results, (const char *const *)paths, c->nmembers, &bopt, &failed, err);
+			if (rc && failed < c->nmembers)
+				dc_error_prefix(err, "while hashing %s", c->members[failed].path);
 		}
-		rc = hash_file(&hs[i].h, full, &hopt, err);
-		free(full);
-		if (rc)
-			dc_error_prefix(err, "while hashing %s", c->members[i].path);
-		hs[i].m = &c->members[i];
-		nhashed = i + 1;
+		for (size_t i = 0; !rc && i < c->nmembers; i++) {
+			hs[i].h = results[i];
+			hs[i].m = &c->members[i];
+			nhashed = i + 1;
+		}
+		for (size_t i = 0; paths && i < c->nmembers; i++)
+			free(paths[i]);
+		free(paths);
+		free(results);
 	}
 	if (rc)
 		goto done;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../hash/batch.h"
 #include "../pkg/pkg.h"
 #include "../util/error.h"
 #include "write.h"
@@ -20,6 +21,9 @@ struct cat_build_options {
 	int64_t time;                  /* thisUpdate, seconds since 1970 */
 	const struct cat_attr_in *attrs;
 	size_t nattrs;
+	unsigned jobs;                 /* hashing threads; 0 = online CPUs */
+	hash_progress_fn progress;     /* may be NULL */
+	void *progress_ctx;
 };
 
 struct cat_built {

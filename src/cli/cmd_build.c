@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../cat/package.h"
 #include "../pkg/pkg.h"
@@ -20,10 +22,59 @@ static const struct cli_opt build_opts[] = {
 	{ "page-hashes", NULL, false, "add page-hash tables to PE members (Inf2Cat /pageHashes)" },
 	{ "time", "UNIX", false, "catalog time, seconds since 1970 (default: SOURCE_DATE_EPOCH, else now)" },
 	{ "attr", "NAME=VALUE", true, "add a catalog attribute (repeatable)" },
+	{ "jobs", "N", false, "hash with N threads (default: the number of online CPUs)" },
+	{ "quiet", NULL, false, "no progress display" },
 	{ "codepage", "N", false, "ANSI code page of INF files without a BOM (default 1252)" },
 	{ "locale", "LLLL", false, "LANGID choosing [Strings.LLLL] (hex, default 0409)" },
 	{ NULL, NULL, false, NULL },
 };
+
+/* Progress on a TTY for builds that take more than about two seconds (stderr). */
+struct progress {
+	size_t files_total;
+	uint64_t bytes_total;
+	struct timespec start, last;
+	bool shown;
+};
+
+static double seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void on_progress(void *ctx, size_t files, uint64_t bytes)
+{
+	struct progress *pr = ctx;
+	double elapsed = seconds_since(&pr->start), rate, eta;
+
+	if (elapsed < 2.0 || (pr->shown && seconds_since(&pr->last) < 0.2 && files < pr->files_total))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &pr->last);
+	rate = (double)bytes / elapsed;
+	eta = rate > 0 && pr->bytes_total > bytes ? (double)(pr->bytes_total - bytes) / rate : 0;
+	fprintf(stderr, "\rhashing: %zu/%zu files, %.0f/%.0f MiB, %.0f MiB/s, ETA %.0f s   ", files,
+		pr->files_total, (double)bytes / 1048576.0, (double)pr->bytes_total / 1048576.0,
+		rate / 1048576.0, eta);
+	pr->shown = true;
+}
+
+static void progress_start(struct progress *pr, const struct pkg *p, const struct pkg_catalog *c)
+{
+	memset(pr, 0, sizeof(*pr));
+	pr->files_total = c->nmembers;
+	for (size_t i = 0; i < c->nmembers; i++) {
+		char *full = fs_join(p->root, c->members[i].path);
+		struct stat st;
+
+		if (full && stat(full, &st) == 0)
+			pr->bytes_total += (uint64_t)st.st_size;
+		free(full);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &pr->start);
+}
 
 static int parse_time(const struct cli_args *a, int64_t *out)
 {
@@ -151,6 +202,14 @@ static int cmd_build(const struct cli_args *a)
 	if (cli_opt_value(a, "out") && cli_opt_value(a, "out-dir"))
 		return cli_usage_error(a->cmd, "--out and --out-dir exclude each other");
 	bopt.version = ver ? (unsigned)(ver[0] - '0') : 0;
+	if (cli_opt_value(a, "jobs")) {
+		char *end;
+		long j = strtol(cli_opt_value(a, "jobs"), &end, 10);
+
+		if (*end || j < 1 || j > 256)
+			return cli_usage_error(a->cmd, "--jobs takes a number from 1 to 256");
+		bopt.jobs = (unsigned)j;
+	}
 	bopt.page_hashes = cli_opt_flag(a, "page-hashes");
 	if (os && pkg_os_parse_list(&targets, &popt.ntargets, os, &err))
 		return cli_usage_error(a->cmd, "%s", err.msg);
@@ -193,7 +252,18 @@ static int cmd_build(const struct cli_args *a)
 	}
 	/* Build every catalog first: a failure anywhere writes nothing. */
 	for (size_t i = 0; i < p->ncatalogs; i++) {
-		if (cat_build_catalog(&built[i], p, &p->catalogs[i], &bopt, &err)) {
+		struct progress pr;
+		int brc;
+
+		if (isatty(STDERR_FILENO) && !cli_opt_flag(a, "quiet")) {
+			progress_start(&pr, p, &p->catalogs[i]);
+			bopt.progress = on_progress;
+			bopt.progress_ctx = &pr;
+		}
+		brc = cat_build_catalog(&built[i], p, &p->catalogs[i], &bopt, &err);
+		if (bopt.progress && pr.shown)
+			fputc('\n', stderr);
+		if (brc) {
 			rc = cli_fail(a, EXIT_FAIL, "%s: %s", p->catalogs[i].path, err.msg);
 			goto done;
 		}
@@ -253,7 +323,7 @@ done:
 
 const struct cli_cmd cmd_build_def = {
 	"build",
-	"[--os LIST] [--inf NAME]... [--out FILE | --out-dir DIR] [--catalog-version 1|2] [--page-hashes] [--time UNIX] [--attr N=V]... PKGDIR",
+	"[--os LIST] [--inf NAME]... [--out FILE | --out-dir DIR] [--catalog-version 1|2] [--page-hashes] [--time UNIX] [--attr N=V]... [--jobs N] [--quiet] PKGDIR",
 	"write each catalog the package's INFs name, as Inf2Cat does",
 	"Members are the files 'drvcat files' lists, hashed with the Authenticode PE\n"
 	"image hash (PE files) or a flat hash (everything else).  The same package and\n"

@@ -20,6 +20,7 @@ static const struct cli_opt verify_opts[] = {
 	{ "file", "F", true, "with FILE.cat: check this file's digest against the catalog (repeatable)" },
 	{ "format", "FMT", false, "text (default), json or junit" },
 	{ "report", "FILE", false, "write the report in --format to FILE; a text summary still goes to stdout" },
+	{ "jobs", "N", false, "hash with N threads (default: the number of online CPUs)" },
 	{ "codepage", "N", false, "ANSI code page of INF files without a BOM (default 1252)" },
 	{ "locale", "LLLL", false, "LANGID choosing [Strings.LLLL] (hex, default 0409)" },
 	{ NULL, NULL, false, NULL },
@@ -83,6 +84,14 @@ static int cmd_verify(const struct cli_args *a)
 		opt.have_at = true;
 		opt.at = (int64_t)t;
 	}
+	if (cli_opt_value(a, "jobs")) {
+		char *end;
+		long j = strtol(cli_opt_value(a, "jobs"), &end, 10);
+
+		if (*end || j < 1 || j > 256)
+			return cli_usage_error(a->cmd, "--jobs takes a number from 1 to 256");
+		opt.jobs = (unsigned)j;
+	}
 	opt.trust = cli_opt_values(a, "trust", &opt.ntrust);
 	opt.system_trust = cli_opt_flag(a, "system-trust");
 	opt.integrity_only = cli_opt_flag(a, "integrity-only");
@@ -117,7 +126,7 @@ static int cmd_verify(const struct cli_args *a)
 
 const struct cli_cmd cmd_verify_def = {
 	"verify",
-	"[--trust CAFILE]... [--system-trust] [--integrity-only] [--at UNIX] [--os LIST] [--inf NAME]... [--file F]... [--format text|json|junit] [--report FILE] PKGDIR | FILE.cat",
+	"[--trust CAFILE]... [--system-trust] [--integrity-only] [--at UNIX] [--os LIST] [--inf NAME]... [--file F]... [--format text|json|junit] [--report FILE] [--jobs N] PKGDIR | FILE.cat",
 	"check a package (or one catalog) as Windows will: signature, chain, timestamp, every file's digest, INF <-> catalog consistency",
 	"Every problem is reported - which file, what was expected, what was found, the\n"
 	"Windows error it causes and how to fix it - and then the exit status is 1.\n"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../hash/hash.h"
+#include "../hash/batch.h"
 #include "../pkg/pkg.h"
 #include "../util/fs.h"
 #include "../util/str.h"
@@ -82,38 +82,32 @@ static void digest_text(char *out, size_t n, const struct hash_result *h, const 
 	}
 }
 
-/* Checks one file of the package (path relative to root) against catalog c. */
-static int check_file(struct report *r, const char *group, const char *root, const char *path,
-		      const char *installed, const char *catname, const struct catalog *c,
-		      bool *matched, struct dc_error *err)
+/*
+ * Checks one file of the package against catalog c, given its hash result
+ * (rc/herr from hashing it).  Marks the catalog member it matches.
+ */
+static int check_hashed(struct report *r, const char *group, const char *path, const char *installed,
+			const char *catname, const struct catalog *c, const struct hash_result *h,
+			int hrc, const struct dc_error *herr, bool *matched, struct dc_error *err)
 {
-	struct hash_result h;
-	struct dc_error herr = { 0, "" };
-	char *full = root ? fs_join(root, path) : strdup(path);
 	const struct cat_member *m;
 	int rc;
 
-	if (!full)
-		return dc_error_set(err, DC_ENOMEM, "out of memory");
-	if ((rc = report_case(r, group, path, err))) {
-		free(full);
+	if ((rc = report_case(r, group, path, err)))
 		return rc;
-	}
-	rc = hash_file(&h, full, NULL, &herr);
-	free(full);
-	if (rc)
+	if (hrc)
 		return finding(r, group, path, REPORT_ERROR, "member-unreadable", path, 0, NULL, NULL,
-			       NULL, "fix or replace the file", err, "cannot hash the file: %s", herr.msg);
-	m = find_digest(c, &h);
+			       NULL, "fix or replace the file", err, "cannot hash the file: %s", herr->msg);
+	m = find_digest(c, h);
 	if (m) {
-		for (size_t i = 0; i < c->nmembers; i++)
-			if (&c->members[i] == m)
-				matched[i] = true;
-	} else {
+		matched[m - c->members] = true;
+		return 0;
+	}
+	{
 		const struct cat_member *same = find_name(c, installed);
 		char found[128], expected[256];
 
-		digest_text(found, sizeof(found), &h, c);
+		digest_text(found, sizeof(found), h, c);
 		if (same) {
 			char hex[65];
 
@@ -124,13 +118,43 @@ static int check_file(struct report *r, const char *group, const char *root, con
 			snprintf(expected, sizeof(expected), "a member of %s with the file's digest (no member is named '%s')",
 				 catname, installed);
 		}
-		rc = finding(r, group, path, REPORT_ERROR, "member-digest", path, 0, expected, found,
-			     HASH_NOT_IN_CATALOG,
-			     same ? "the file changed after the catalog was made: rebuild the catalog (drvcat build) and sign it again, or restore the original file"
-				  : "rebuild the catalog (drvcat build) so it includes this file, and sign it again",
-			     err, "the file's digest is not in %s", catname);
+		return finding(r, group, path, REPORT_ERROR, "member-digest", path, 0, expected, found,
+			       HASH_NOT_IN_CATALOG,
+			       same ? "the file changed after the catalog was made: rebuild the catalog (drvcat build) and sign it again, or restore the original file"
+				    : "rebuild the catalog (drvcat build) so it includes this file, and sign it again",
+			       err, "the file's digest is not in %s", catname);
 	}
-	hash_result_free(&h);
+}
+
+/* Hashes files[0..n) on opt->jobs threads and checks each against c. */
+static int check_files(struct report *r, const char *group, const char *const *paths,
+		       const char *const *shown, const char *const *installed, size_t n,
+		       const char *catname, const struct catalog *c, bool *matched,
+		       const struct verify_options *opt, struct dc_error *err)
+{
+	struct hash_result *res = calloc(n ? n : 1, sizeof(*res));
+	int *codes = calloc(n ? n : 1, sizeof(int));
+	struct dc_error *errs = calloc(n ? n : 1, sizeof(*errs));
+	struct hash_batch_options bopt;
+	size_t failed;
+	int rc = 0;
+
+	memset(&bopt, 0, sizeof(bopt));
+	bopt.jobs = opt->jobs;
+	bopt.codes = codes;
+	bopt.errors = errs;
+	if (!res || !codes || !errs)
+		rc = dc_error_set(err, DC_ENOMEM, "out of memory");
+	if (!rc)
+		rc = hash_batch(res, paths, n, &bopt, &failed, err);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = check_hashed(r, group, shown[i], installed[i], catname, c, &res[i], codes[i],
+				  &errs[i], matched, err);
+	for (size_t i = 0; res && i < n; i++)
+		hash_result_free(&res[i]);
+	free(res);
+	free(codes);
+	free(errs);
 	return rc;
 }
 
@@ -273,9 +297,28 @@ static int verify_one_catalog(struct report *r, const struct pkg *p, const struc
 		rc = dc_error_set(err, DC_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t i = 0; !rc && i < pc->nmembers; i++)
-		rc = check_file(r, "members", p->root, pc->members[i].path, pc->members[i].installed,
-				pc->path, cat, matched, err);
+	{
+		char **paths = calloc(pc->nmembers ? pc->nmembers : 1, sizeof(char *));
+		const char **shown = calloc(pc->nmembers ? pc->nmembers : 1, sizeof(char *));
+		const char **inst = calloc(pc->nmembers ? pc->nmembers : 1, sizeof(char *));
+
+		if (!paths || !shown || !inst)
+			rc = dc_error_set(err, DC_ENOMEM, "out of memory");
+		for (size_t i = 0; !rc && i < pc->nmembers; i++) {
+			shown[i] = pc->members[i].path;
+			inst[i] = pc->members[i].installed;
+			if (!(paths[i] = fs_join(p->root, pc->members[i].path)))
+				rc = dc_error_set(err, DC_ENOMEM, "out of memory");
+		}
+		if (!rc)
+			rc = check_files(r, "members", (const char *const *)paths, shown, inst,
+					 pc->nmembers, pc->path, cat, matched, opt, err);
+		for (size_t i = 0; paths && i < pc->nmembers; i++)
+			free(paths[i]);
+		free(paths);
+		free((void *)shown);
+		free((void *)inst);
+	}
 	/* Catalog members no package file matched: removed, replaced or not referenced. */
 	for (size_t i = 0; !rc && i < cat->nmembers; i++) {
 		const struct cat_member *m = &cat->members[i];
@@ -440,11 +483,20 @@ int verify_catalog_file(struct report *r, const char *path, const struct verify_
 	matched = calloc(cat->nmembers ? cat->nmembers : 1, sizeof(bool));
 	if (!rc && !matched)
 		rc = dc_error_set(err, DC_ENOMEM, "out of memory");
-	for (size_t i = 0; !rc && i < opt->nfiles; i++) {
-		const char *base = strrchr(opt->files[i], '/');
+	if (!rc && opt->nfiles) {
+		const char **inst = calloc(opt->nfiles, sizeof(char *));
 
-		rc = check_file(r, "files", NULL, opt->files[i], base ? base + 1 : opt->files[i], path, cat,
-				matched, err);
+		if (!inst)
+			rc = dc_error_set(err, DC_ENOMEM, "out of memory");
+		for (size_t i = 0; !rc && i < opt->nfiles; i++) {
+			const char *base = strrchr(opt->files[i], '/');
+
+			inst[i] = base ? base + 1 : opt->files[i];
+		}
+		if (!rc)
+			rc = check_files(r, "files", opt->files, opt->files, inst, opt->nfiles, path, cat,
+					 matched, opt, err);
+		free((void *)inst);
 	}
 	if (!rc && opt->targets)
 		rc = check_coverage(r, path, cat, opt, err);

@@ -30,6 +30,7 @@ struct verify_options {
 	const char *const *files;            /* --file: single files checked against a catalog */
 	size_t nfiles;
 	struct inf_options inf;
+	unsigned jobs;                       /* hashing threads; 0 = online CPUs */
 };
 
 /* A package directory: walk, every catalog, every member, every stray file. */
