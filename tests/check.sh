@@ -29,13 +29,21 @@ add_counts() {
 }
 
 run_suite() { # BUILD-DIR LABEL
-	local build=$1 label=$2 t
+	local build=$1 label=$2 t status p f
 	for t in "$build"/tests/test_*; do
 		[ -x "$t" ] || continue
 		echo "# $label unit: ${t##*/}"
 		CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1 | count_tap "$label ${t##*/}"
-		if [ "${PIPESTATUS[0]}" -gt 1 ] && ! grep -q . "$log.count"; then fail=$((fail + 1)); fi
+		status=${PIPESTATUS[0]}
 		add_counts
+		# cmocka exits with its number of failed tests; anything else (a
+		# sanitizer abort or a crash, even after the last "ok") is a failure.
+		read -r p f <"$log.count"
+		if [ "$status" -ne "$f" ]; then
+			echo "not ok - ${t##*/} exited with status $status after $f failures (crash or sanitizer report)"
+			printf '%s: %s exited with status %s\n' "$label" "${t##*/}" "$status" >>"$log"
+			fail=$((fail + 1))
+		fi
 	done
 	echo "# $label e2e (bats)"
 	DRVCAT="$PWD/$build/drvcat" bats --tap tests/e2e 2>&1 | count_tap "$label e2e"

@@ -94,10 +94,18 @@ struct hashed {
 	const struct pkg_member *m;
 };
 
+/* Content identity: the digest the catalog version keys members by. */
+static int cmp_content(const struct hashed *x, const struct hashed *y)
+{
+	int c = memcmp(x->h.sha256, y->h.sha256, 32);
+
+	return c ? c : memcmp(x->h.sha1, y->h.sha1, 20);
+}
+
 static int cmp_hashed(const void *a, const void *b)
 {
 	const struct hashed *x = a, *y = b;
-	int c = memcmp(x->h.sha256, y->h.sha256, 32);
+	int c = cmp_content(x, y);
 
 	if (c)
 		return c;
@@ -110,8 +118,10 @@ static int cmp_hashed(const void *a, const void *b)
 int cat_build_catalog(struct cat_built *out, const struct pkg *p, const struct pkg_catalog *c,
 		      const struct cat_build_options *opt, struct dc_error *err)
 {
-	struct hash_options hopt = { opt->page_hashes };
-
+	unsigned version = opt->version ? opt->version : cat_version_for(c);
+	/* v1 members hold SHA-1 only; v2 needs both (SHA-1 for the compatibility entries). */
+	struct hash_options hopt = { opt->page_hashes,
+				     version == 1 ? HASH_WANT_SHA1 : HASH_WANT_SHA1 | HASH_WANT_SHA256 };
 	struct hashed *hs = calloc(c->nmembers ? c->nmembers : 1, sizeof(*hs));
 	struct cat_file_entry *files = calloc(c->nmembers ? c->nmembers : 1, sizeof(*files));
 	const char **hwids = calloc(c->nhwids ? c->nhwids : 1, sizeof(char *));
@@ -160,7 +170,7 @@ int cat_build_catalog(struct cat_built *out, const struct pkg *p, const struct p
 		struct cat_file_entry *f;
 
 		/* one member per distinct content: the last of a run of equal digests wins */
-		if (i + 1 < c->nmembers && !memcmp(hs[i].h.sha256, hs[i + 1].h.sha256, 32))
+		if (i + 1 < c->nmembers && !cmp_content(&hs[i], &hs[i + 1]))
 			continue;
 		f = &files[nfiles++];
 		f->file = hs[i].m->installed;
@@ -177,7 +187,7 @@ int cat_build_catalog(struct cat_built *out, const struct pkg *p, const struct p
 	if ((rc = cat_os_values(&os, &osattr, c, err)))
 		goto done;
 	memset(&spec, 0, sizeof(spec));
-	spec.version = opt->version ? opt->version : cat_version_for(c);
+	spec.version = version;
 	spec.this_update = opt->time;
 	spec.osattr = osattr;
 	spec.os = os;

@@ -688,7 +688,7 @@ static int derive_list_id(CertificateTrustList *ctl, struct dc_error *err)
 int cat_write(unsigned char **out, size_t *len, const struct cat_spec *spec,
 	      struct dc_error *err)
 {
-	CertificateTrustList *ctl = CertificateTrustList_new();
+	CertificateTrustList *ctl;
 	size_t per_file = spec->version == 2 ? 2 : 1, n = 0;
 	struct member_out *members = NULL;
 	unsigned char *ctl_der = NULL;
@@ -699,6 +699,7 @@ int cat_write(unsigned char **out, size_t *len, const struct cat_spec *spec,
 	*len = 0;
 	if (spec->version != 1 && spec->version != 2)
 		return dc_error_set(err, DC_EUSAGE, "catalog version must be 1 or 2");
+	ctl = CertificateTrustList_new();
 	if (!ctl || spec->nfiles > SIZE_MAX / sizeof(*members) / 2 ||
 	    !(members = calloc(spec->nfiles * per_file + 1, sizeof(*members)))) {
 		CertificateTrustList_free(ctl);

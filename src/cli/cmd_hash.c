@@ -136,7 +136,7 @@ static bool json_file(struct dc_json *j, const char *path, const struct hash_res
 
 static int cmd_hash(const struct cli_args *a)
 {
-	struct hash_options opt = { cli_opt_flag(a, "page-hashes") };
+	struct hash_options opt = { cli_opt_flag(a, "page-hashes"), 0 };
 	bool json = cli_opt_flag(a, "json");
 	struct dc_error err = { 0, "" }, jerr = { 0, "" };
 	struct dc_buf out;

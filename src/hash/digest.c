@@ -21,10 +21,20 @@ int hash_crypto_error(struct dc_error *err, const char *what)
 	return dc_error_set(err, DC_ECRYPTO, "%s failed: %s", what, detail);
 }
 
-int hash_md_init(struct hash_md *m, struct dc_error *err)
+/* Whether digest i is computed. */
+static int wanted(const struct hash_md *m, int i)
+{
+	return (m->want >> i) & 1u;
+}
+
+int hash_md_init(struct hash_md *m, unsigned want, struct dc_error *err)
 {
 	memset(m, 0, sizeof(*m));
+	/* HASH_WANT_SHA1 is bit HASH_SHA1, HASH_WANT_SHA256 bit HASH_SHA256. */
+	m->want = want ? want : (HASH_WANT_SHA1 | HASH_WANT_SHA256);
 	for (int i = 0; i < HASH_NALGS; i++) {
+		if (!wanted(m, i))
+			continue;
 		if (!(m->md[i] = EVP_MD_fetch(NULL, alg_names[i], NULL)))
 			return hash_crypto_error(err, alg_names[i]);
 		if (!(m->ctx[i] = EVP_MD_CTX_new()))
@@ -38,7 +48,7 @@ int hash_md_init(struct hash_md *m, struct dc_error *err)
 int hash_md_restart(struct hash_md *m, struct dc_error *err)
 {
 	for (int i = 0; i < HASH_NALGS; i++)
-		if (EVP_DigestInit_ex2(m->ctx[i], m->md[i], NULL) != 1)
+		if (wanted(m, i) && EVP_DigestInit_ex2(m->ctx[i], m->md[i], NULL) != 1)
 			return hash_crypto_error(err, "EVP_DigestInit_ex2");
 	return 0;
 }
@@ -46,7 +56,7 @@ int hash_md_restart(struct hash_md *m, struct dc_error *err)
 int hash_md_update(struct hash_md *m, const void *data, size_t n, struct dc_error *err)
 {
 	for (int i = 0; i < HASH_NALGS; i++)
-		if (EVP_DigestUpdate(m->ctx[i], data, n) != 1)
+		if (wanted(m, i) && EVP_DigestUpdate(m->ctx[i], data, n) != 1)
 			return hash_crypto_error(err, "EVP_DigestUpdate");
 	return 0;
 }
@@ -74,6 +84,10 @@ int hash_md_final(struct hash_md *m, unsigned char sha1[20], unsigned char sha25
 	for (int i = 0; i < HASH_NALGS; i++) {
 		unsigned len = 0;
 
+		if (!wanted(m, i)) {
+			memset(out[i], 0, want[i]);
+			continue;
+		}
 		if (EVP_DigestFinal_ex(m->ctx[i], out[i], &len) != 1)
 			return hash_crypto_error(err, "EVP_DigestFinal_ex");
 		if (len != want[i])

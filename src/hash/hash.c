@@ -96,7 +96,7 @@ static int hash_src_run(struct hash_result *out, const struct hash_src *src,
 	memset(out, 0, sizeof(*out));
 	memset(&pe, 0, sizeof(pe));
 	out->file_size = src->size;
-	if ((rc = hash_md_init(&m, err)))
+	if ((rc = hash_md_init(&m, opt ? opt->digests : 0, err)))
 		goto done;
 	if (!(buf = malloc(HASH_CHUNK))) {
 		rc = dc_error_set(err, DC_ENOMEM, "out of memory");

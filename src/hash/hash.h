@@ -72,8 +72,17 @@ struct hash_result {
 	struct hash_page_table pages_sha1, pages_sha256; /* only when asked, PE only */
 };
 
+#define HASH_WANT_SHA1 1u
+#define HASH_WANT_SHA256 2u
+
 struct hash_options {
 	bool page_hashes; /* also compute the SHA-1 and SHA-256 page-hash tables */
+	/*
+	 * HASH_WANT_* bits: the file digests to compute (0 = both).  A v1
+	 * catalog needs only SHA-1 and a v2 check only SHA-256: skipping the
+	 * other halves the work.  Digests not computed are left zero.
+	 */
+	unsigned digests;
 };
 
 /*

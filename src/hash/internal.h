@@ -38,10 +38,11 @@ enum { HASH_SHA1, HASH_SHA256, HASH_NALGS };
 struct hash_md {
 	EVP_MD *md[HASH_NALGS];
 	EVP_MD_CTX *ctx[HASH_NALGS];
+	unsigned want;  /* HASH_WANT_* bits: the digests computed; the others stay zero */
 };
 
-/* Fetches both digests and starts them; hash_md_free even on failure. */
-int hash_md_init(struct hash_md *m, struct dc_error *err);
+/* Fetches the wanted digests (HASH_WANT_*, 0 = both) and starts them; hash_md_free even on failure. */
+int hash_md_init(struct hash_md *m, unsigned want, struct dc_error *err);
 /* Starts both digests over (for one page after another). */
 int hash_md_restart(struct hash_md *m, struct dc_error *err);
 int hash_md_update(struct hash_md *m, const void *data, size_t n, struct dc_error *err);

@@ -146,7 +146,7 @@ int pe_page_hashes(struct hash_page_table *t1, struct hash_page_table *t256,
 	if (pe->nsections)
 		memcpy(sorted, pe->sections, pe->nsections * sizeof(*sorted));
 	qsort(sorted, pe->nsections, sizeof(*sorted), by_raw_ptr);
-	if ((rc = hash_md_init(&m, err)) ||
+	if ((rc = hash_md_init(&m, 0, err)) ||
 	    (rc = header_page(t1, t256, &m, page, pe, src, err)))
 		goto done;
 	for (size_t i = 0; i < pe->nsections; i++) {

@@ -141,6 +141,8 @@ static int check_files(struct report *r, const char *group, const char *const *p
 
 	memset(&bopt, 0, sizeof(bopt));
 	bopt.jobs = opt->jobs;
+	/* A v2 catalog is matched on SHA-256, a v1 catalog on SHA-1: hash only that. */
+	bopt.hash.digests = c->version == 2 ? HASH_WANT_SHA256 : HASH_WANT_SHA1;
 	bopt.codes = codes;
 	bopt.errors = errs;
 	if (!res || !codes || !errs)

@@ -383,7 +383,7 @@ static void test_hash__malformed_pe_table(void **state)
 	assert_true(sizeof(bad_pes) / sizeof(bad_pes[0]) >= 25);
 	for (size_t i = 0; i < sizeof(bad_pes) / sizeof(bad_pes[0]); i++) {
 		const struct bad_pe *t = &bad_pes[i];
-		struct hash_options opt = { true };
+		struct hash_options opt = { true, 0 };
 		struct dc_error err = { 0, "" };
 		struct hash_result r;
 		int rc;
@@ -404,7 +404,7 @@ static void test_hash__malformed_pe_table(void **state)
 static void test_hash__every_truncation_fails_cleanly(void **state)
 {
 	unsigned char *img = malloc(IMG_MAX);
-	struct hash_options opt = { true };
+	struct hash_options opt = { true, 0 };
 
 	(void)state;
 	assert_non_null(img);
@@ -424,7 +424,7 @@ static void test_hash__header_byte_flips_never_crash(void **state)
 {
 	static const unsigned char values[] = { 0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff };
 	unsigned char *img = malloc(IMG_MAX);
-	struct hash_options opt = { true };
+	struct hash_options opt = { true, 0 };
 
 	(void)state;
 	assert_non_null(img);
@@ -564,7 +564,7 @@ static void test_hash__flat_files_and_the_mz_rule(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(flat_cases) / sizeof(flat_cases[0]); i++) {
 		const struct flat_case *t = &flat_cases[i];
-		struct hash_options opt = { true };
+		struct hash_options opt = { true, 0 };
 		struct dc_error err = { 0, "" };
 		unsigned char want1[20], want256[32];
 		struct range all = { 0, t->len };
@@ -612,7 +612,7 @@ static void test_hash__files_stream_in_chunks(void **state)
 	size_t big = 3 * HASH_CHUNK + 12345;
 	unsigned char *data = malloc(big), *img = malloc(IMG_MAX), want1[20], want256[32];
 	struct range all = { 0, big };
-	struct hash_options opt = { true };
+	struct hash_options opt = { true, 0 };
 	struct dc_error err = { 0, "" };
 	struct hash_result fr, br;
 	char *path;
@@ -690,7 +690,7 @@ static void test_hash__page_table_layout(void **state)
 			      { SECDIR_OFF + 8, HASH_PAGE_SIZE } };
 	/* { offset, bytes of the page that are file data } */
 	static const uint32_t pages[][2] = { { 0x400, 0x200 }, { 0x600, 0x1000 }, { 0x1600, 0x200 } };
-	struct hash_options opt = { true };
+	struct hash_options opt = { true, 0 };
 	struct dc_error err = { 0, "" };
 	struct hash_result r, swapped;
 	unsigned char tmp[40];
@@ -772,7 +772,7 @@ static void test_hash__page_tables_of_built_drivers(void **state)
 		return;
 	}
 	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
-		struct hash_options opt = { true };
+		struct hash_options opt = { true, 0 };
 		struct dc_error err = { 0, "" };
 		struct hash_result r;
 
