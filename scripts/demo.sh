@@ -1,13 +1,16 @@
 #!/bin/bash
 # make demo: lays out the example package (inf-templates/example + a tiny
 # driver compiled for x64 and ARM64 with clang + lld-link), lists its
-# members, builds its catalog and shows it.
+# members, makes a test-signing certificate, builds and signs the catalog
+# and shows it.  DEMO_DIR (default build/demo) is where it all goes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 drvcat=${1:-build/drvcat}
-pkg=build/demo/drvdemo
+demo=${DEMO_DIR:-build/demo}
+pkg=$demo/drvdemo
+certs=$demo/certs
 
-rm -rf "$pkg"
+rm -rf "$pkg" "$certs"
 mkdir -p "$pkg/amd64" "$pkg/arm64"
 cp inf-templates/example/drvdemo.inf "$pkg/"
 for arch in amd64 arm64; do
@@ -20,8 +23,13 @@ echo
 echo "== drvcat files $pkg"
 "$drvcat" files "$pkg"
 echo
-echo "== drvcat build $pkg"
-"$drvcat" build --time "${SOURCE_DATE_EPOCH:-$(date +%s)}" "$pkg"
+echo "== drvcat cert --test --subject \"CN=drvcat demo (test)\" --out-dir $certs"
+# A throw-away test certificate: the .pfx gets an empty password (drvcat warns).
+"$drvcat" cert --test --subject "CN=drvcat demo (test)" --out-dir "$certs" 2>&1
+echo
+echo "== drvcat build --sign --cert $certs/drvcat-demo-test.pem --key $certs/drvcat-demo-test.key $pkg"
+"$drvcat" build --time "${SOURCE_DATE_EPOCH:-$(date +%s)}" --sign \
+	--cert "$certs/drvcat-demo-test.pem" --key "$certs/drvcat-demo-test.key" "$pkg"
 echo
 echo "== drvcat show $pkg/drvdemo.cat"
 "$drvcat" show "$pkg/drvdemo.cat"

@@ -12,6 +12,7 @@
 #include "../util/fs.h"
 #include "../util/str.h"
 #include "cli.h"
+#include "signopt.h"
 
 static const struct cli_opt build_opts[] = {
 	{ "os", "LIST", false, "target OSes, Inf2Cat identifiers (default: every OS the INFs serve)" },
@@ -26,8 +27,13 @@ static const struct cli_opt build_opts[] = {
 	{ "quiet", NULL, false, "no progress display" },
 	{ "codepage", "N", false, "ANSI code page of INF files without a BOM (default 1252)" },
 	{ "locale", "LLLL", false, "LANGID choosing [Strings.LLLL] (hex, default 0409)" },
+	{ "sign", NULL, false, "sign each catalog before writing it (with the options below, as drvcat sign)" },
+	CLI_SIGN_KEY_OPTS,
+	CLI_TS_OPTS,
 	{ NULL, NULL, false, NULL },
 };
+/* main.c keeps values in arrays of CLI_MAX_OPTS: a longer table would overrun them. */
+_Static_assert(sizeof(build_opts) / sizeof(build_opts[0]) - 1 <= CLI_MAX_OPTS, "build: too many options");
 
 /* Progress on a TTY for builds that take more than about two seconds (stderr). */
 struct progress {
@@ -162,23 +168,6 @@ static char *destination(const struct cli_args *a, const struct pkg *p, const st
 	return fs_join(p->root, c->path);
 }
 
-static void print_walk_diags(const struct pkg *p, const char *dir)
-{
-	for (size_t i = 0; i < p->ndiags; i++) {
-		const struct pkg_diag *d = &p->diags[i];
-
-		if (d->severity == INF_NOTE)
-			continue;
-		if (d->inf && d->line)
-			fprintf(stderr, "%s/%s:%u: %s: %s\n", dir, d->inf, d->line,
-				cli_severity_name(d->severity), d->msg);
-		else if (d->inf)
-			fprintf(stderr, "%s/%s: %s: %s\n", dir, d->inf, cli_severity_name(d->severity), d->msg);
-		else
-			fprintf(stderr, "%s: %s: %s\n", dir, cli_severity_name(d->severity), d->msg);
-	}
-}
-
 static int cmd_build(const struct cli_args *a)
 {
 	struct pkg_options popt;
@@ -191,6 +180,8 @@ static int cmd_build(const struct cli_args *a)
 	char **dest = NULL, **tmp = NULL;
 	struct dc_error err = { 0, "" };
 	struct pkg *p = NULL;
+	struct cli_signing signing;
+	struct sign_result *signed_res = NULL;
 	int rc;
 
 	memset(&popt, 0, sizeof(popt));
@@ -223,13 +214,20 @@ static int cmd_build(const struct cli_args *a)
 	}
 	bopt.attrs = attrs;
 	bopt.nattrs = nattrs;
+	/* The signer first: a wrong PIN should not wait for every file to be hashed. */
+	if ((rc = cli_signing_begin(a, &signing))) {
+		free(targets);
+		free_attrs(attrs, nattrs);
+		return rc;
+	}
 	rc = pkg_walk(&p, a->pos[0], &popt, &err);
 	free(targets);
 	if (rc) {
 		free_attrs(attrs, nattrs);
+		cli_signing_end(&signing);
 		return cli_fail(a, EXIT_FAIL, "%s", err.msg);
 	}
-	print_walk_diags(p, a->pos[0]);
+	cli_print_pkg_diags(p, a->pos[0]);
 	if (pkg_count_diags(p, INF_ERROR)) {
 		rc = cli_fail(a, EXIT_FAIL, "%zu problem%s in the package; no catalog written",
 			      pkg_count_diags(p, INF_ERROR), pkg_count_diags(p, INF_ERROR) == 1 ? "" : "s");
@@ -246,7 +244,8 @@ static int cmd_build(const struct cli_args *a)
 	}
 	built = calloc(p->ncatalogs, sizeof(*built));
 	dest = calloc(p->ncatalogs, sizeof(*dest));
-	if (!built || !dest) {
+	signed_res = calloc(p->ncatalogs, sizeof(*signed_res));
+	if (!built || !dest || !signed_res) {
 		rc = cli_fail(a, EXIT_FAIL, "out of memory");
 		goto done;
 	}
@@ -277,6 +276,9 @@ static int cmd_build(const struct cli_args *a)
 					      p->catalogs[k].path, p->catalogs[i].path, dest[i]);
 				goto done;
 			}
+		if (signing.signer && (rc = cli_signing_apply(a, &signing, &built[i].der, &built[i].len,
+							      dest[i], &signed_res[i])))
+			goto done;
 	}
 	/* All catalogs are staged before any replaces its destination: all or nothing. */
 	tmp = calloc(p->ncatalogs, sizeof(*tmp));
@@ -302,6 +304,8 @@ static int cmd_build(const struct cli_args *a)
 		       built[i].version, built[i].nfiles, built[i].nfiles == 1 ? "" : "s",
 		       built[i].nmembers, built[i].nmembers == 1 ? "" : "s", c->ntargets,
 		       c->ntargets == 1 ? "" : "s", dest[i]);
+		if (signing.signer)
+			cli_print_signed(dest[i], &signed_res[i]);
 	}
 	rc = EXIT_OK;
 done:
@@ -316,6 +320,8 @@ done:
 	free(built);
 	free(dest);
 	free(tmp);
+	free(signed_res);
+	cli_signing_end(&signing);
 	free_attrs(attrs, nattrs);
 	pkg_free(p);
 	return rc;
@@ -329,6 +335,8 @@ const struct cli_cmd cmd_build_def = {
 	"image hash (PE files) or a flat hash (everything else).  The same package and\n"
 	"--time (or SOURCE_DATE_EPOCH) always give byte-identical catalogs: the list\n"
 	"identifier is derived from the content.  A catalog is written to a temporary\n"
-	"file and renamed; any problem leaves existing catalogs untouched.\n",
+	"file and renamed; any problem leaves existing catalogs untouched.\n"
+	"--sign signs each catalog before it is written, with the key options of\n"
+	"'drvcat sign' (--cert/--key or --pfx, --timestamp URL, ...).\n",
 	1, 1, build_opts, cmd_build,
 };
