@@ -15,7 +15,7 @@
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
-#define CLI_MAX_OPTS 24
+#define CLI_MAX_OPTS 48
 
 struct cli_opt {
 	const char *name;  /* long name without "--" */
@@ -48,6 +48,12 @@ extern const struct cli_cmd cmd_hash_def;
 extern const struct cli_cmd cmd_show_def;
 extern const struct cli_cmd cmd_build_def;
 extern const struct cli_cmd cmd_verify_def;
+extern const struct cli_cmd cmd_sign_def;
+extern const struct cli_cmd cmd_timestamp_def;
+extern const struct cli_cmd cmd_cert_def;
+extern const struct cli_cmd cmd_check_def;
+extern const struct cli_cmd cmd_explain_def;
+extern const struct cli_cmd cmd_new_def;
 
 /* Value of option name (the last one given), or NULL. */
 const char *cli_opt_value(const struct cli_args *a, const char *name);
@@ -60,6 +66,22 @@ int cli_fail(const struct cli_args *a, int code, const char *fmt, ...) DC_PRINTF
 /* Prints a usage error and the synopsis; returns EXIT_USAGE. */
 int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...) DC_PRINTF(2, 3);
 void cli_print_help(FILE *out, const struct cli_cmd *cmd);
+
+/* The manual page (roff) and shell completion, generated from the command table. */
+void cli_print_man(FILE *out, const struct cli_cmd *const *cmds, size_t n);
+void cli_print_completion(FILE *out, const char *shell, const struct cli_cmd *const *cmds, size_t n);
+
+struct dc_json;
+/*
+ * Builds a JSON document with fill(j, ctx) and prints it to stdout; returns
+ * 0, or EXIT_FAIL after printing the error.
+ */
+int cli_print_json(const struct cli_args *a, void (*fill)(struct dc_json *j, const void *ctx),
+		   const void *ctx);
+
+struct pkg;
+/* The package walk's warnings and errors on stderr as DIR/INF:LINE: severity: message. */
+void cli_print_pkg_diags(const struct pkg *p, const char *dir);
 
 struct report;
 /* Renders a verify/check report per --format/--report; returns the exit status. */

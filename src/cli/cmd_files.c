@@ -138,20 +138,7 @@ static void print_text(const struct pkg *p)
 
 static void print_diags(const struct pkg *p, const char *dir)
 {
-	for (size_t i = 0; i < p->ndiags; i++) {
-		const struct pkg_diag *d = &p->diags[i];
-
-		if (d->severity == INF_NOTE)
-			continue;
-		if (d->inf && d->line)
-			fprintf(stderr, "%s/%s:%u: %s: %s\n", dir, d->inf, d->line,
-				cli_severity_name(d->severity), d->msg);
-		else if (d->inf)
-			fprintf(stderr, "%s/%s: %s: %s\n", dir, d->inf, cli_severity_name(d->severity),
-				d->msg);
-		else
-			fprintf(stderr, "%s: %s: %s\n", dir, cli_severity_name(d->severity), d->msg);
-	}
+	cli_print_pkg_diags(p, dir);
 	for (size_t i = 0; i < p->ninfs; i++) {
 		size_t n = inf_count_diags(p->infs[i].file, INF_ERROR);
 
@@ -160,6 +147,18 @@ static void print_diags(const struct pkg *p, const char *dir)
 				"%s/%s: note: %zu syntax problem%s in this INF; 'drvcat inf' lists them\n",
 				dir, p->infs[i].path, n, n == 1 ? "" : "s");
 	}
+}
+
+struct json_ctx {
+	const struct pkg *p;
+	const char *dir;
+};
+
+static void fill_json(struct dc_json *j, const void *ctx)
+{
+	const struct json_ctx *c = ctx;
+
+	json_pkg(j, c->p, c->dir);
 }
 
 static int cmd_files(const struct cli_args *a)
@@ -191,19 +190,12 @@ static int cmd_files(const struct cli_args *a)
 	if (rc)
 		return cli_fail(a, EXIT_FAIL, "%s", err.msg);
 	if (cli_opt_flag(a, "json")) {
-		struct dc_buf out;
-		struct dc_json j;
+		struct json_ctx ctx = { p, a->pos[0] };
 
-		dc_buf_init(&out, (size_t)1 << 30);
-		dc_json_init(&j, &out, &err);
-		json_pkg(&j, p, a->pos[0]);
-		if (dc_json_finish(&j)) {
-			dc_buf_free(&out);
+		if (cli_print_json(a, fill_json, &ctx)) {
 			pkg_free(p);
-			return cli_fail(a, EXIT_FAIL, "%s", err.msg);
+			return EXIT_FAIL;
 		}
-		fwrite(out.data, 1, out.len, stdout);
-		dc_buf_free(&out);
 	} else {
 		print_text(p);
 	}

@@ -391,6 +391,11 @@ static void print_install_sections(const struct inf_file *f)
 	free(ns.items);
 }
 
+static void fill_json(struct dc_json *j, const void *ctx)
+{
+	json_model(j, ctx);
+}
+
 static int cmd_inf(const struct cli_args *a)
 {
 	struct inf_options opt;
@@ -403,19 +408,10 @@ static int cmd_inf(const struct cli_args *a)
 	if (inf_load_file(&f, a->pos[0], &opt, &err))
 		return cli_fail(a, EXIT_FAIL, "%s", err.msg);
 	if (cli_opt_flag(a, "json")) {
-		struct dc_buf out;
-		struct dc_json j;
-
-		dc_buf_init(&out, (size_t)1 << 30);
-		dc_json_init(&j, &out, &err);
-		json_model(&j, f);
-		if (dc_json_finish(&j)) {
-			dc_buf_free(&out);
+		if (cli_print_json(a, fill_json, f)) {
 			inf_free(f);
-			return cli_fail(a, EXIT_FAIL, "%s", err.msg);
+			return EXIT_FAIL;
 		}
-		fwrite(out.data, 1, out.len, stdout);
-		dc_buf_free(&out);
 	} else {
 		print_text(f);
 		print_install_sections(f);

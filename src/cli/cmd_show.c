@@ -149,32 +149,35 @@ static void print_text(const struct catalog *c, const char *path)
 	}
 }
 
+struct json_ctx {
+	const struct catalog *c;
+	const char *path;
+};
+
+static void fill_json(struct dc_json *j, const void *ctx)
+{
+	const struct json_ctx *x = ctx;
+
+	json_catalog(j, x->c, x->path);
+}
+
 static int cmd_show(const struct cli_args *a)
 {
 	struct dc_error err = { 0, "" };
 	struct catalog *c = NULL;
+	int rc = EXIT_OK;
 
 	if (cat_read_file(&c, a->pos[0], &err))
 		return cli_fail(a, EXIT_FAIL, "%s", err.msg);
 	if (cli_opt_flag(a, "json")) {
-		struct dc_buf out;
-		struct dc_json j;
+		struct json_ctx ctx = { c, a->pos[0] };
 
-		dc_buf_init(&out, (size_t)1 << 30);
-		dc_json_init(&j, &out, &err);
-		json_catalog(&j, c, a->pos[0]);
-		if (dc_json_finish(&j)) {
-			dc_buf_free(&out);
-			cat_free(c);
-			return cli_fail(a, EXIT_FAIL, "%s", err.msg);
-		}
-		fwrite(out.data, 1, out.len, stdout);
-		dc_buf_free(&out);
+		rc = cli_print_json(a, fill_json, &ctx);
 	} else {
 		print_text(c, a->pos[0]);
 	}
 	cat_free(c);
-	return EXIT_OK;
+	return rc;
 }
 
 const struct cli_cmd cmd_show_def = {

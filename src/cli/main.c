@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../pkg/pkg.h"
+#include "../util/json.h"
 #include "../util/str.h"
 #include "../util/text.h"
 #include "cli.h"
@@ -14,7 +16,13 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_hash_def,
 	&cmd_build_def,
 	&cmd_verify_def,
+	&cmd_check_def,
 	&cmd_show_def,
+	&cmd_explain_def,
+	&cmd_sign_def,
+	&cmd_timestamp_def,
+	&cmd_cert_def,
+	&cmd_new_def,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -31,13 +39,13 @@ static void print_overview(FILE *out)
 	fprintf(out,
 		"usage: drvcat COMMAND [OPTIONS] ARGS\n"
 		"\n"
-		"Windows driver packages on any OS: parse INF files, find every file a\n"
-		"package's catalog must contain.\n"
+		"Build, sign and verify Windows driver packages on any OS: parse INF files,\n"
+		"find every file a package ships, write and sign its catalog, check it.\n"
 		"\n"
 		"commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
-	fprintf(out, "  %-8s %s\n", "help", "show help for a command (drvcat help COMMAND)");
+		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(out, "  %-10s %s\n", "help", "show help for a command (drvcat help COMMAND)");
 	fprintf(out,
 		"\n"
 		"drvcat --version prints the version.  Exit status: 0 success, 1 failure,\n"
@@ -140,6 +148,28 @@ static int add_value(struct cli_args *a, int i, const char *v)
 	return 0;
 }
 
+/* Environment variable -> option it supplies when the option is not given (README, man page). */
+static const struct {
+	const char *var, *option;
+	const char *commands; /* space-separated: the commands it applies to */
+} env_defaults[] = {
+	{ "DRVCAT_OS", "os", "files build verify check" },
+	{ "DRVCAT_KEY", "key", "sign build" },
+	{ "DRVCAT_CERT", "cert", "sign build" },
+	{ "DRVCAT_PASS_FILE", "pass-file", "sign build" },
+	{ "DRVCAT_TIMESTAMP_URL", "timestamp", "sign build timestamp" },
+};
+
+static bool word_in(const char *word, const char *list)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
 /* Parses argv after the command name.  Returns -1 for --help, else an exit code. */
 static int parse_args(struct cli_args *a, const struct cli_cmd *cmd, int argc, char **argv)
 {
@@ -147,6 +177,10 @@ static int parse_args(struct cli_args *a, const struct cli_cmd *cmd, int argc, c
 
 	memset(a, 0, sizeof(*a));
 	a->cmd = cmd;
+	/* Every option needs a slot in vals[]: a table too long is a programming error. */
+	for (size_t n = 0; cmd->opts && cmd->opts[n].name; n++)
+		if (n >= CLI_MAX_OPTS)
+			return cli_usage_error(cmd, "internal error: more than %d options", CLI_MAX_OPTS);
 	a->pos = calloc((size_t)argc + 1, sizeof(char *));
 	if (!a->pos)
 		return EXIT_FAIL;
@@ -187,6 +221,15 @@ static int parse_args(struct cli_args *a, const struct cli_cmd *cmd, int argc, c
 		if (add_value(a, i, value ? value : "") < 0)
 			return EXIT_FAIL;
 	}
+	/* CI-friendly defaults from DRVCAT_* variables; the command line wins. */
+	for (size_t e = 0; e < sizeof(env_defaults) / sizeof(env_defaults[0]); e++) {
+		int i = opt_index(cmd, env_defaults[e].option);
+		const char *v = getenv(env_defaults[e].var);
+
+		if (i >= 0 && word_in(cmd->name, env_defaults[e].commands) && !a->nvals[i] && v && *v &&
+		    add_value(a, i, v) < 0)
+			return EXIT_FAIL;
+	}
 	if (a->npos < cmd->min_pos)
 		return cli_usage_error(cmd, "missing argument");
 	if (a->npos > cmd->max_pos)
@@ -218,6 +261,44 @@ int cli_inf_options(const struct cli_args *a, struct inf_options *opt)
 		opt->locale = (unsigned)v;
 	}
 	return EXIT_OK;
+}
+
+int cli_print_json(const struct cli_args *a, void (*fill)(struct dc_json *j, const void *ctx),
+		   const void *ctx)
+{
+	struct dc_error err = { 0, "" };
+	struct dc_buf out;
+	struct dc_json j;
+	int rc;
+
+	dc_buf_init(&out, (size_t)1 << 30);
+	dc_json_init(&j, &out, &err);
+	fill(&j, ctx);
+	rc = dc_json_finish(&j);
+	if (rc)
+		cli_fail(a, EXIT_FAIL, "%s", err.msg);
+	else
+		fwrite(out.data, 1, out.len, stdout);
+	dc_buf_free(&out);
+	return rc ? EXIT_FAIL : 0;
+}
+
+void cli_print_pkg_diags(const struct pkg *p, const char *dir)
+{
+	for (size_t i = 0; i < p->ndiags; i++) {
+		const struct pkg_diag *d = &p->diags[i];
+
+		if (d->severity == INF_NOTE)
+			continue;
+		if (d->inf && d->line)
+			fprintf(stderr, "%s/%s:%u: %s: %s\n", dir, d->inf, d->line,
+				cli_severity_name(d->severity), d->msg);
+		else if (d->inf)
+			fprintf(stderr, "%s/%s: %s: %s\n", dir, d->inf, cli_severity_name(d->severity),
+				d->msg);
+		else
+			fprintf(stderr, "%s: %s: %s\n", dir, cli_severity_name(d->severity), d->msg);
+	}
 }
 
 const char *cli_severity_name(enum inf_severity sev)
@@ -258,6 +339,15 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		if (argc > 2 && !strcmp(argv[2], "--man")) {
+			cli_print_man(stdout, commands, NCOMMANDS);
+			return EXIT_OK;
+		}
+		if (argc > 3 && !strcmp(argv[2], "--completion") &&
+		    (!strcmp(argv[3], "bash") || !strcmp(argv[3], "zsh"))) {
+			cli_print_completion(stdout, argv[3], commands, NCOMMANDS);
+			return EXIT_OK;
+		}
 		if (argc > 2) {
 			cmd = find_command(argv[2]);
 			if (!cmd)

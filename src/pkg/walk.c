@@ -667,9 +667,35 @@ static int visit_models(struct walk *w, const struct inf_section *s)
 	return rc;
 }
 
+/*
+ * DefaultInstall may also carry a TargetOS decoration with a build number
+ * ([DefaultInstall.NTamd64.10.0...25952], current Microsoft minifilter
+ * samples): the highest one that applies to the target wins, else the
+ * usual .NT<arch> -> .NT -> undecorated fallback.
+ */
 static const struct inf_section *install_for(const struct walk *w, const char *base)
 {
-	return inf_find_install_section(w->f, base, w->arch);
+	const struct inf_section *best = NULL;
+	struct inf_targetos best_t;
+	size_t blen = strlen(base);
+
+	memset(&best_t, 0, sizeof(best_t));
+	for (size_t i = 0; i < w->f->nsections; i++) {
+		const struct inf_section *s = &w->f->sections[i];
+		struct inf_targetos t;
+		const char *why;
+
+		if (!dc_has_prefix_ci(s->name, base) || s->name[blen] != '.' ||
+		    !inf_targetos_parse(s->name + blen + 1, &t, &why) || !t.has_version ||
+		    t.arch == INF_ARCH_NONE || !pkg_os_accepts(w->target, &t, false))
+			continue;
+		if (!best || t.major > best_t.major || (t.major == best_t.major && t.minor > best_t.minor) ||
+		    (t.major == best_t.major && t.minor == best_t.minor && t.build > best_t.build)) {
+			best = s;
+			best_t = t;
+		}
+	}
+	return best ? best : inf_find_install_section(w->f, base, w->arch);
 }
 
 /*

@@ -285,3 +285,50 @@ twocats64.cat: 2 files; os: 7_X64,10_X64
 	*) printf 'expected an ambiguity warning for case/case.inf:30, got stderr:\n%s\n' "$stderr" >&2; return 1 ;;
 	esac
 }
+
+@test "files: a build-gated DefaultInstall.NT<arch>.10.0...B wins for targets at or after that build" {
+	mkpkg
+	cat >"$pkg/flt.inf" <<'INF'
+[Version]
+Signature   = "$WINDOWS NT$"
+Class       = ActivityMonitor
+ClassGuid   = {b86dff51-a31e-4bac-b3cf-e8cfe75c9fc2}
+Provider    = %P%
+DriverVer   = 01/01/2024,1.0.0.0
+CatalogFile = flt.cat
+PnpLockdown = 1
+
+[DestinationDirs]
+DefaultDestDir = 13
+
+[SourceDisksNames]
+1 = %P%
+
+[SourceDisksFiles]
+new.sys = 1
+old.sys = 1
+
+[DefaultInstall.NTamd64.10.0...25952]
+CopyFiles = New.Files
+
+[DefaultInstall.NTamd64]
+CopyFiles = Old.Files
+
+[New.Files]
+new.sys
+
+[Old.Files]
+old.sys
+
+[Strings]
+P = "drvcat test"
+INF
+	echo n >"$pkg/new.sys"
+	echo o >"$pkg/old.sys"
+	run_drvcat files --os 10_GE_X64 --json "$pkg"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '[.catalogs[0].files[].path] | join(",")' <<<"$output")" = "flt.inf,new.sys" ]
+	run_drvcat files --os 10_RS5_X64 --json "$pkg"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '[.catalogs[0].files[].path] | join(",")' <<<"$output")" = "flt.inf,old.sys" ]
+}
