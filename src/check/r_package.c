@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../pkg/pkg.h"
 #include "../util/fs.h"
 #include "../util/str.h"
 #include "internal.h"
@@ -109,7 +110,8 @@ int check_package_files(struct check_ctx *const *infs, size_t ninfs)
 		struct check_ctx *c;
 
 		if (dc_has_suffix_ci(rel, ".inf") || dc_has_suffix_ci(rel, ".inx") ||
-		    dc_has_suffix_ci(rel, ".cat") || referenced(infs, ninfs, rel))
+		    dc_has_suffix_ci(rel, ".cat") || pkg_is_documentation(rel) ||
+		    referenced(infs, ninfs, rel))
 			continue;
 		c = owner(infs, ninfs, rel);
 		rc = check_add_file(c, R_UNREFERENCED_FILE, rel, 0, NULL,

@@ -90,4 +90,11 @@ int pkg_walk(struct pkg **out, const char *dir, const struct pkg_options *opt,
 void pkg_free(struct pkg *p);
 size_t pkg_count_diags(const struct pkg *p, enum inf_severity sev);
 
+/*
+ * Whether a file of the package directory is documentation for people
+ * (README*, *.md), which no INF copies and no catalog needs to cover: not
+ * reported as an unreferenced file.
+ */
+bool pkg_is_documentation(const char *path);
+
 #endif

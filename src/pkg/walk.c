@@ -1016,3 +1016,11 @@ void pkg_free(struct pkg *p)
 	free(p->root);
 	free(p);
 }
+
+bool pkg_is_documentation(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return dc_has_prefix_ci(base, "README") || dc_has_suffix_ci(base, ".md");
+}

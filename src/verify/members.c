@@ -251,7 +251,7 @@ static int check_strays(struct report *r, const struct pkg *p, struct dc_error *
 
 	for (size_t i = 0; !rc && i < n; i++) {
 		if (is_member(p, files[i]) || dc_has_suffix_ci(files[i], ".inf") ||
-		    dc_has_suffix_ci(files[i], ".cat"))
+		    dc_has_suffix_ci(files[i], ".cat") || pkg_is_documentation(files[i]))
 			continue;
 		rc = finding(r, "package", files[i], REPORT_WARNING, "unreferenced-file", files[i], 0, NULL,
 			     NULL, NULL,
