@@ -60,13 +60,26 @@ static const struct cat_member *find_digest(const struct catalog *c, const struc
 	return NULL;
 }
 
-/* The catalog member named name (File attribute, case-insensitive) with indirect data. */
-static const struct cat_member *find_name(const struct catalog *c, const char *name)
+/*
+ * The catalog member named name (File attribute, case-insensitive) with
+ * indirect data, preferring one no package file matched: with x86 and x64
+ * files of the same name, that is the one this file replaced.
+ */
+static const struct cat_member *find_name(const struct catalog *c, const char *name,
+					  const bool *matched)
 {
-	for (size_t i = 0; i < c->nmembers; i++)
-		if (c->members[i].digest_len && c->members[i].file && dc_strcaseeq(c->members[i].file, name))
+	const struct cat_member *any = NULL;
+
+	for (size_t i = 0; i < c->nmembers; i++) {
+		if (!c->members[i].digest_len || !c->members[i].file ||
+		    !dc_strcaseeq(c->members[i].file, name))
+			continue;
+		if (!matched[i])
 			return &c->members[i];
-	return NULL;
+		if (!any)
+			any = &c->members[i];
+	}
+	return any;
 }
 
 static void digest_text(char *out, size_t n, const struct hash_result *h, const struct catalog *c)
@@ -104,7 +117,7 @@ static int check_hashed(struct report *r, const char *group, const char *path, c
 		return 0;
 	}
 	{
-		const struct cat_member *same = find_name(c, installed);
+		const struct cat_member *same = find_name(c, installed, matched);
 		char found[128], expected[256];
 
 		digest_text(found, sizeof(found), h, c);
@@ -149,6 +162,13 @@ static int check_files(struct report *r, const char *group, const char *const *p
 		rc = dc_error_set(err, DC_ENOMEM, "out of memory");
 	if (!rc)
 		rc = hash_batch(res, paths, n, &bopt, &failed, err);
+	/* Every match first, so a mismatch is compared with the member no file claimed. */
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct cat_member *m = codes[i] ? NULL : find_digest(c, &res[i]);
+
+		if (m)
+			matched[m - c->members] = true;
+	}
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = check_hashed(r, group, shown[i], installed[i], catname, c, &res[i], codes[i],
 				  &errs[i], matched, err);

@@ -132,9 +132,22 @@ static X509_STORE *make_store(const struct verify_options *opt, STACK_OF(X509) *
 		X509_STORE_free(st);
 		return NULL;
 	}
-	if (opt->integrity_only)
-		for (int i = 0; own && i < sk_X509_num(own); i++)
-			X509_STORE_add_cert(st, sk_X509_value(own, i));
+	/*
+	 * --integrity-only: the tops of what the catalog carries become anchors
+	 * (self-signed roots, and certificates whose issuer is not carried), so
+	 * the chain is still built and checked as far as the catalog goes.
+	 */
+	if (opt->integrity_only) {
+		for (int i = 0; own && i < sk_X509_num(own); i++) {
+			X509 *x = sk_X509_value(own, i);
+			bool issuer_carried = false;
+
+			for (int k = 0; k < sk_X509_num(own) && !issuer_carried; k++)
+				issuer_carried = k != i && X509_check_issued(sk_X509_value(own, k), x) == X509_V_OK;
+			if (X509_check_issued(x, x) == X509_V_OK || !issuer_carried)
+				X509_STORE_add_cert(st, x);
+		}
+	}
 	X509_STORE_set_flags(st, X509_V_FLAG_PARTIAL_CHAIN);
 	ERR_clear_error();
 	return st;
@@ -522,6 +535,7 @@ int verify_signature(struct report *r, const char *name, const unsigned char *de
 		X509_ATTRIBUTE *a;
 		int64_t now = opt->have_at ? opt->at : (int64_t)time(NULL), t;
 		int depth, res;
+		bool eku_ok;
 		char at[64], chain[2048] = "";
 
 		if ((a = unauth_attr(si, OID_RFC3161)))
@@ -549,15 +563,16 @@ int verify_signature(struct report *r, const char *name, const unsigned char *de
 			goto done;
 		/* Windows wants code signing (or Microsoft's driver-verification EKUs) on the signer. */
 		/* No EKU extension means any usage, as Windows reads it. */
-		if ((X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) &&
-		    !has_eku(signer, "1.3.6.1.5.5.7.3.3") && !has_eku(signer, OID_WHQL_EKU) &&
-		    !has_eku(signer, OID_ATTEST_EKU) &&
+		eku_ok = !(X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) ||
+			 has_eku(signer, "1.3.6.1.5.5.7.3.3") || has_eku(signer, OID_WHQL_EKU) ||
+			 has_eku(signer, OID_ATTEST_EKU);
+		if (!eku_ok &&
 		    (rc = add(&s, REPORT_ERROR, "signer-eku", "0x800B0110 (CERT_E_WRONG_USAGE)",
 			      "sign with a certificate whose extended key usage includes code signing (1.3.6.1.5.5.7.3.3)",
 			      "the signer certificate is not for code signing: its extended key usage lacks codeSigning")))
 			goto done;
 		when(at, sizeof(at), t);
-		if (res == X509_V_OK) {
+		if (res == X509_V_OK && eku_ok) {
 			char *subj = subject_of(signer);
 			char msg[700];
 
