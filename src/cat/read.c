@@ -108,12 +108,16 @@ static int read_namevalue(const struct der *d, const struct der_elem *e, struct 
 	if (nv->flags & CAT_NV_DATABASE64) {
 		nv->value = base64(value.body, value.len);
 		if (!nv->value)
-			return dc_error_set(err, DC_ENOMEM, "out of memory");
+			rc = dc_error_set(err, DC_ENOMEM, "out of memory");
 	} else if ((rc = text_utf16_to_utf8(&nv->value, value.body, value.len, false, err))) {
-		return dc_error_prefix(err, "%s: offset 0x%zx: value of attribute '%s'", d->name,
-				       value.offset, nv->name);
+		dc_error_prefix(err, "%s: offset 0x%zx: value of attribute '%s'", d->name,
+				value.offset, nv->name);
 	}
-	return 0;
+	if (rc) {
+		free(nv->name);
+		nv->name = NULL;
+	}
+	return rc;
 }
 
 static void namevalue_free(struct cat_namevalue *nv)
@@ -556,6 +560,11 @@ static int read_signers(struct catalog *c, const struct der *sd, const struct de
 			if ((rc = der_expect(&ias_in, &issuer, DER_SEQUENCE, "signer issuer", err)) ||
 			    (rc = der_expect(&ias_in, &serial, DER_INTEGER, "signer serial", err)))
 				break;
+			if (serial.len == 0) {
+				rc = dc_error_set(err, DC_EFORMAT, "%s: offset 0x%zx: signer serial INTEGER is empty",
+						  sd->name, serial.offset);
+				break;
+			}
 			s->serial = hex_upper(serial.body, serial.len);
 			for (int i = 0; i < sk_X509_num(list); i++) {
 				X509 *x = sk_X509_value(list, i);

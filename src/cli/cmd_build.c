@@ -228,10 +228,26 @@ static int cmd_build(const struct cli_args *a)
 		return cli_fail(a, EXIT_FAIL, "%s", err.msg);
 	}
 	cli_print_pkg_diags(p, a->pos[0]);
-	if (pkg_count_diags(p, INF_ERROR)) {
-		rc = cli_fail(a, EXIT_FAIL, "%zu problem%s in the package; no catalog written",
-			      pkg_count_diags(p, INF_ERROR), pkg_count_diags(p, INF_ERROR) == 1 ? "" : "s");
-		goto done;
+	{
+		/* Inf2Cat refuses a package whose [Version] is invalid (22.9.6: DriverVer). */
+		size_t problems = pkg_count_diags(p, INF_ERROR);
+
+		for (size_t i = 0; i < p->ninfs; i++) {
+			const struct inf_file *f = p->infs[i].file;
+
+			for (size_t k = 0; k < f->ndiags; k++) {
+				if (f->diags[k].severity != INF_ERROR || strcmp(f->diags[k].kind, "version"))
+					continue;
+				fprintf(stderr, "%s/%s:%u:%u: error: %s\n", a->pos[0], p->infs[i].path,
+					f->diags[k].pos.line, f->diags[k].pos.col, f->diags[k].msg);
+				problems++;
+			}
+		}
+		if (problems) {
+			rc = cli_fail(a, EXIT_FAIL, "%zu problem%s in the package; no catalog written",
+				      problems, problems == 1 ? "" : "s");
+			goto done;
+		}
 	}
 	if (p->ncatalogs == 0) {
 		rc = cli_fail(a, EXIT_FAIL, "%s: no INF names a catalog for the requested targets", a->pos[0]);

@@ -96,8 +96,30 @@ static void json_catalog(struct dc_json *j, const struct catalog *c, const char 
 	dc_json_object_end(j);
 }
 
+/*
+ * Text taken from the catalog, made safe for a terminal: control characters
+ * (an attacker's escape sequences) are shown as \xNN.  Returns out.
+ */
+static const char *safe(char *out, size_t n, const char *s)
+{
+	size_t used = 0;
+
+	for (; s && *s && used + 5 < n; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			used += (size_t)snprintf(out + used, n - used, "\\x%02X", c);
+		else
+			out[used++] = (char)c;
+	}
+	out[used] = '\0';
+	return out;
+}
+
 static void print_text(const struct catalog *c, const char *path)
 {
+	char s1[1024], s2[1024];
+
 	char buf[160];
 
 	printf("catalog:   %s\n", path);
@@ -108,21 +130,23 @@ static void print_text(const struct catalog *c, const char *path)
 	iso_time(buf, sizeof(buf), c->this_update);
 	printf("time:      %s\n", buf);
 	for (size_t i = 0; i < c->nattrs; i++)
-		printf("attribute: %s = %s\n", c->attrs[i].name, c->attrs[i].value);
+		printf("attribute: %s = %s\n", safe(s1, sizeof(s1), c->attrs[i].name),
+		       safe(s2, sizeof(s2), c->attrs[i].value));
 	printf("members:   %zu\n", c->nmembers);
 	for (size_t i = 0; i < c->nmembers; i++) {
 		const struct cat_member *m = &c->members[i];
 
-		printf("  %s  %s  %s", m->file ? m->file : "(no File)", cat_kind_name(m->kind),
+		printf("  %s  %s  %s", m->file ? safe(s1, sizeof(s1), m->file) : "(no File)",
+		       cat_kind_name(m->kind),
 		       m->digest_len ? cat_digest_name(m->digest_alg) : "compat");
 		if (m->digest_len) {
 			hex(buf, m->digest, m->digest_len);
 			printf(" %s", buf);
 		} else {
-			printf(" tag %s", m->tag_text);
+			printf(" tag %s", safe(s1, sizeof(s1), m->tag_text));
 		}
 		if (m->osattr)
-			printf("  OSAttr %s", m->osattr);
+			printf("  OSAttr %s", safe(s1, sizeof(s1), m->osattr));
 		if (m->page_hashes)
 			printf("  page hashes");
 		printf("\n");
@@ -132,8 +156,8 @@ static void print_text(const struct catalog *c, const char *path)
 	for (size_t i = 0; i < c->nsigners; i++) {
 		const struct cat_signer *s = &c->signers[i];
 
-		printf("signer:    %s\n", s->subject ? s->subject : "(certificate not included)");
-		printf("  issuer:  %s\n", s->issuer ? s->issuer : "-");
+		printf("signer:    %s\n", s->subject ? safe(s1, sizeof(s1), s->subject) : "(certificate not included)");
+		printf("  issuer:  %s\n", s->issuer ? safe(s1, sizeof(s1), s->issuer) : "-");
 		printf("  serial:  %s\n", s->serial ? s->serial : "-");
 		if (s->subject) {
 			iso_time(buf, sizeof(buf), s->not_before);

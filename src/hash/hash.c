@@ -148,7 +148,8 @@ int hash_file(struct hash_result *out, const char *path, const struct hash_optio
 	memset(out, 0, sizeof(*out));
 	if (!err)
 		err = &local;
-	src.fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; fstat below refuses it. */
+	src.fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (src.fd < 0)
 		return dc_error_set(err, DC_EIO, "%s: cannot open: %s", path, strerror(errno));
 	if (fstat(src.fd, &st) != 0) {

@@ -481,7 +481,8 @@ static int visit_install(struct walk *w, const struct inf_section *s, unsigned d
 	const struct inf_file *f = w->f;
 	int rc = 0;
 
-	if (depth > 16 || !first_visit(w, s))
+	/* Each section is visited once per arch, so loops end; the bound only caps the stack. */
+	if (depth > 1000 || !first_visit(w, s))
 		return 0;
 	for (size_t i = 0; !rc && i < s->nentries; i++) {
 		const struct inf_entry *e = inf_section_entry(f, s, i);

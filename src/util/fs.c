@@ -18,16 +18,22 @@ int fs_read_file(unsigned char **out, size_t *len, const char *path, size_t max,
 {
 	unsigned char *data = NULL;
 	size_t used = 0, cap = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
+	int fd;
 
 	*out = NULL;
 	*len = 0;
+	/* A FIFO or device would block or never end: only regular files are read. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return dc_error_set(err, DC_EIO, "%s: %s", path,
+				    S_ISDIR(st.st_mode) ? "is a directory, not a file" : "not a regular file");
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return dc_error_set(err, DC_EIO, "%s: cannot open: %s", path, strerror(errno));
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
 		close(fd);
-		return dc_error_set(err, DC_EIO, "%s: is a directory, not a file", path);
+		return dc_error_set(err, DC_EIO, "%s: %s", path,
+				    S_ISDIR(st.st_mode) ? "is a directory, not a file" : "not a regular file");
 	}
 	for (;;) {
 		ssize_t n;

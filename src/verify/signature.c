@@ -18,6 +18,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "../util/fs.h"
 #include "internal.h"
 
 #define OID_RFC3161 "1.3.6.1.4.1.311.3.3.1"
@@ -103,6 +104,39 @@ static char *subject_of(X509 *x)
 	return X509_NAME_oneline(X509_get_subject_name(x), NULL, 0);
 }
 
+/* A --trust file: PEM (one or more certificates) or one DER certificate (.cer). */
+static int load_anchors(X509_STORE *st, const char *path, struct dc_error *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	const unsigned char *p;
+	X509 *x;
+	int rc;
+
+	ERR_clear_error();
+	if ((rc = fs_read_file(&data, &len, path, 16u << 20, err)))
+		return dc_error_prefix(err, "--trust");
+	if (X509_STORE_load_file(st, path) == 1) {
+		free(data);
+		return 0;
+	}
+	ERR_clear_error();
+	p = data;
+	x = d2i_X509(NULL, &p, (long)len);
+	if (!x || p != data + len) {
+		X509_free(x);
+		free(data);
+		ERR_clear_error();
+		return dc_error_set(err, DC_EFORMAT,
+				    "%s: --trust takes PEM certificates or one DER certificate; this is neither",
+				    path);
+	}
+	free(data);
+	rc = X509_STORE_add_cert(st, x) == 1 ? 0 : dc_error_set(err, DC_ECRYPTO, "%s: cannot use it as a trust anchor", path);
+	X509_free(x);
+	return rc;
+}
+
 /*
  * The trust store: --trust files, the system store if asked, and with
  * --integrity-only the catalog's own certificates (so only the chain's
@@ -118,11 +152,7 @@ static X509_STORE *make_store(const struct verify_options *opt, STACK_OF(X509) *
 		return NULL;
 	}
 	for (size_t i = 0; i < opt->ntrust; i++) {
-		if (X509_STORE_load_file(st, opt->trust[i]) != 1) {
-			char why[256];
-
-			ossl_reason(why, sizeof(why));
-			dc_error_set(err, DC_EIO, "%s: cannot load trust anchors: %s", opt->trust[i], why);
+		if (load_anchors(st, opt->trust[i], err)) {
 			X509_STORE_free(st);
 			return NULL;
 		}

@@ -24,9 +24,9 @@ FILES_USAGE='usage: drvcat files [--os LIST] [--inf NAME]... [--json] PKGDIR'
 	expect_stderr ""
 	expect_equal "first line" "usage: drvcat COMMAND [OPTIONS] ARGS" "${lines[0]}"
 	expect_line stdout "commands:" "$output"
-	expect_line stdout "  inf      parse one INF and print its model: version data, catalog per architecture, manufacturers, models, install sections and their files" "$output"
-	expect_line stdout "  files    list, for every catalog the package's INFs name, the files that catalog must contain" "$output"
-	expect_line stdout "  help     show help for a command (drvcat help COMMAND)" "$output"
+	expect_line stdout "  inf        parse one INF and print its model: version data, catalog per architecture, manufacturers, models, install sections and their files" "$output"
+	expect_line stdout "  files      list, for every catalog the package's INFs name, the files that catalog must contain" "$output"
+	expect_line stdout "  help       show help for a command (drvcat help COMMAND)" "$output"
 	expect_line stdout "drvcat --version prints the version.  Exit status: 0 success, 1 failure," "$output"
 	expect_line stdout "2 usage error." "$output"
 }
@@ -86,7 +86,7 @@ FILES_USAGE='usage: drvcat files [--os LIST] [--inf NAME]... [--json] PKGDIR'
 	expect_status 2
 	expect_stdout ""
 	expect_line stderr "usage: drvcat COMMAND [OPTIONS] ARGS" "$stderr"
-	expect_line stderr "  files    list, for every catalog the package's INFs name, the files that catalog must contain" "$stderr"
+	expect_line stderr "  files      list, for every catalog the package's INFs name, the files that catalog must contain" "$stderr"
 }
 
 # Usage errors: exit 2, nothing on stdout, stderr exactly the message line
