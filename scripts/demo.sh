@@ -2,7 +2,7 @@
 # make demo: lays out the example package (inf-templates/example + a tiny
 # driver compiled for x64 and ARM64 with clang + lld-link), lists its
 # members, makes a test-signing certificate, builds and signs the catalog
-# and shows it.  DEMO_DIR (default build/demo) is where it all goes.
+# shows it and verifies the package against the test certificate.  DEMO_DIR (default build/demo) is where it all goes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 drvcat=${1:-build/drvcat}
@@ -33,3 +33,6 @@ echo "== drvcat build --sign --cert $certs/drvcat-demo-test.pem --key $certs/drv
 echo
 echo "== drvcat show $pkg/drvdemo.cat"
 "$drvcat" show "$pkg/drvdemo.cat"
+echo
+echo "== drvcat verify --trust $certs/drvcat-demo-test.pem $pkg"
+"$drvcat" verify --trust "$certs/drvcat-demo-test.pem" "$pkg"
