@@ -1,8 +1,9 @@
 #!/bin/bash
 # make demo: lays out the example package (inf-templates/example + a tiny
 # driver compiled for x64 and ARM64 with clang + lld-link), lists its
-# members, makes a test-signing certificate, builds and signs the catalog
-# shows it and verifies the package against the test certificate.  DEMO_DIR (default build/demo) is where it all goes.
+# members, makes a test-signing certificate, builds and signs the catalog,
+# shows it and verifies the package against the test certificate.
+# DEMO_DIR (default build/demo) is where it all goes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 drvcat=${1:-build/drvcat}
