@@ -523,6 +523,24 @@ int verify_signature(struct report *r, const char *name, const unsigned char *de
 	    (rc = add(&s, REPORT_WARNING, "several-signers", NULL, NULL,
 		      "the catalog has %d signers; Windows uses only the first", sk_PKCS7_SIGNER_INFO_num(sis))))
 		goto done;
+	/*
+	 * PKCS7_verify leaks its BIO chain when a digest algorithm is unknown
+	 * (OpenSSL 3.0; found by fuzzing), so unknown algorithms are refused first.
+	 */
+	{
+		STACK_OF(X509_ALGOR) *algs = p7->d.sign->md_algs;
+		PKCS7_SIGNER_INFO *si0 = sk_PKCS7_SIGNER_INFO_value(sis, 0);
+		bool known = si0 && si0->digest_alg && EVP_get_digestbyobj(si0->digest_alg->algorithm);
+
+		for (int i = 0; known && i < sk_X509_ALGOR_num(algs); i++)
+			known = EVP_get_digestbyobj(sk_X509_ALGOR_value(algs, i)->algorithm) != NULL;
+		if (!known) {
+			rc = add(&s, REPORT_ERROR, "digest-unknown", "0x80096010 (TRUST_E_BAD_DIGEST)",
+				 "sign the catalog again with SHA-256 (drvcat sign --digest sha256)",
+				 "the signature names a digest algorithm OpenSSL does not know");
+			goto done;
+		}
+	}
 	/* Signature and messageDigest over the CTL content octets (§6); the chain comes later. */
 	content = BIO_new_mem_buf(der + cat->ctl_body_offset, (int)cat->ctl_body_len);
 	if (!content) {
