@@ -80,6 +80,10 @@ void cat_free(struct catalog *c);
 
 const char *cat_kind_name(enum cat_kind k);
 const char *cat_digest_name(enum cat_digest d);
+/* An OpenSSL ASN1_TIME as seconds since 1970 (0 when absent or invalid). */
+typedef struct asn1_string_st ASN1_TIME_FWD;
+int64_t cat_asn1_time_epoch(const ASN1_TIME_FWD *t);
+
 /* A catalog-level attribute by name (case-insensitive), or NULL. */
 const char *cat_attr(const struct catalog *c, const char *name);
 

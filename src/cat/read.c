@@ -434,7 +434,7 @@ static char *name_line(const X509_NAME *n)
 	return copy;
 }
 
-static int64_t asn1_time_epoch(const ASN1_TIME *t)
+int64_t cat_asn1_time_epoch(const ASN1_TIME *t)
 {
 	ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
 	int days = 0, secs = 0;
@@ -575,8 +575,8 @@ static int read_signers(struct catalog *c, const struct der *sd, const struct de
 					    (size_t)sn->length)) {
 					s->subject = name_line(X509_get_subject_name(x));
 					s->issuer = name_line(X509_get_issuer_name(x));
-					s->not_before = asn1_time_epoch(X509_get0_notBefore(x));
-					s->not_after = asn1_time_epoch(X509_get0_notAfter(x));
+					s->not_before = cat_asn1_time_epoch(X509_get0_notBefore(x));
+					s->not_after = cat_asn1_time_epoch(X509_get0_notAfter(x));
 					break;
 				}
 			}

@@ -76,18 +76,6 @@ static void ossl_reason(char *out, size_t n)
 	}
 }
 
-static int64_t epoch_of(const ASN1_TIME *t)
-{
-	ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
-	int days = 0, secs = 0;
-	int64_t v = 0;
-
-	if (epoch && t && ASN1_TIME_diff(&days, &secs, epoch, t) == 1)
-		v = (int64_t)days * 86400 + secs;
-	ASN1_TIME_free(epoch);
-	return v;
-}
-
 static void when(char *out, size_t n, int64_t t)
 {
 	time_t tt = (time_t)t;
@@ -312,7 +300,7 @@ static void check_rfc3161(struct ts_result *ts, PKCS7_SIGNER_INFO *si, X509_STOR
 		snprintf(ts->why, sizeof(ts->why), "the timestamp's TSTInfo does not parse");
 		goto done;
 	}
-	ts->time = epoch_of(TS_TST_INFO_get_time(tst));
+	ts->time = cat_asn1_time_epoch(TS_TST_INFO_get_time(tst));
 	{
 		TS_MSG_IMPRINT *mi = TS_TST_INFO_get_msg_imprint(tst);
 		const EVP_MD *md = EVP_get_digestbyobj(TS_MSG_IMPRINT_get_algo(mi)->algorithm);
@@ -393,7 +381,7 @@ static void check_countersignature(struct ts_result *ts, PKCS7_SIGNER_INFO *si, 
 	}
 	time_attr = PKCS7_get_signed_attribute(cs, NID_pkcs9_signingTime);
 	if (time_attr && (time_attr->type == V_ASN1_UTCTIME || time_attr->type == V_ASN1_GENERALIZEDTIME))
-		ts->time = epoch_of((ASN1_TIME *)time_attr->value.ptr);
+		ts->time = cat_asn1_time_epoch((ASN1_TIME *)time_attr->value.ptr);
 	for (int i = 0; i < sk_X509_num(certs) && !tsa; i++) {
 		X509 *x = sk_X509_value(certs, i);
 
