@@ -495,7 +495,7 @@ int verify_signature(struct report *r, const char *name, const unsigned char *de
 	ERR_clear_error();
 	if ((rc = report_case(r, "signature", name, err)))
 		goto done;
-	if (!p7 || !PKCS7_type_is_signed(p7)) {
+	if (!p7 || !PKCS7_type_is_signed(p7) || !p7->d.sign) {
 		rc = add(&s, REPORT_ERROR, "not-pkcs7", "0x800B0100 (TRUST_E_NOSIGNATURE)", NULL,
 			 "OpenSSL cannot read the catalog as PKCS#7 signed data");
 		goto done;
