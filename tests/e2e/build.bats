@@ -23,11 +23,6 @@ T0=1700000000 # 2023-11-14T22:13:20Z
 # Targets for the test-driver package (tests/data/pkgs/testdrv), one per architecture.
 TESTDRV_OS=10_X86,10_X64,10_RS3_ARM64
 
-# helpers.bash's run_drvcat loses stderr (bats' run merges it into $output
-# before the redirection sees it); --separate-stderr keeps the two apart.
-run_drvcat() {
-	run --separate-stderr "$DRVCAT" "$@"
-}
 
 setup() {
 	# A subdirectory: bats keeps its own files (run --separate-stderr) in
@@ -40,28 +35,6 @@ setup() {
 	[[ $BUILD_USAGE == "usage: drvcat build "* ]]
 	# the start of every broken-PE message in the bad-input table
 	HASHING="drvcat: build: testdrv.cat: while hashing amd64/testdrv.sys: $W/pkg/amd64/testdrv.sys"
-}
-
-# ---- assertions: each prints what it expected and what it got ----
-
-status_is() { # N
-	[ "$status" = "$1" ] && return 0
-	printf 'exit status %s, expected %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-		"$status" "$1" "$output" "${stderr-}" >&2
-	return 1
-}
-
-same() { # WHAT EXPECTED ACTUAL
-	[ "$2" = "$3" ] && return 0
-	printf '%s differs (< expected, > actual)\n' "$1" >&2
-	diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") >&2
-	return 1
-}
-
-has_line() { # WHERE LINE TEXT
-	printf '%s\n' "$3" | grep -qxF -- "$2" && return 0
-	printf '%s has no line\n  %s\n--- it was\n%s\n' "$1" "$2" "$3" >&2
-	return 1
 }
 
 # ---- tools ----

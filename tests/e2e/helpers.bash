@@ -23,3 +23,24 @@ run_drvcat() {
 mkpkg() {
 	pkg=$(mktemp -d "$BATS_TEST_TMPDIR/pkg.XXXXXX")
 }
+
+# Assertions that print what they expected and what they got (build, show, sign suites).
+status_is() { # N
+	[ "$status" = "$1" ] && return 0
+	printf 'exit status %s, expected %s\n--- stdout\n%s\n--- stderr\n%s\n' \
+		"$status" "$1" "$output" "${stderr-}" >&2
+	return 1
+}
+
+same() { # WHAT EXPECTED ACTUAL
+	[ "$2" = "$3" ] && return 0
+	printf '%s differs (< expected, > actual)\n' "$1" >&2
+	diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") >&2
+	return 1
+}
+
+has_line() { # WHERE LINE TEXT
+	printf '%s\n' "$3" | grep -qxF -- "$2" && return 0
+	printf '%s has no line\n  %s\n--- it was\n%s\n' "$1" "$2" "$3" >&2
+	return 1
+}

@@ -16,12 +16,6 @@ PY=/usr/bin/python3
 CATS=$SHARED/samples/catalogs
 T0=1700000000 # 2023-11-14T22:13:20Z
 
-# helpers.bash's run_drvcat loses stderr (bats' run merges it into $output
-# before the redirection sees it); --separate-stderr keeps the two apart.
-run_drvcat() {
-	run --separate-stderr "$DRVCAT" "$@"
-}
-
 setup() {
 	W=$BATS_TEST_TMPDIR/w
 	mkdir -p "$W"
@@ -29,26 +23,6 @@ setup() {
 	# the usage line a usage error ends with: the synopsis `drvcat help show` prints
 	SHOW_USAGE=$("$DRVCAT" help show | head -1)
 	[[ $SHOW_USAGE == "usage: drvcat show "* ]]
-}
-
-status_is() { # N
-	[ "$status" = "$1" ] && return 0
-	printf 'exit status %s, expected %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-		"$status" "$1" "$output" "${stderr-}" >&2
-	return 1
-}
-
-same() { # WHAT EXPECTED ACTUAL
-	[ "$2" = "$3" ] && return 0
-	printf '%s differs (< expected, > actual)\n' "$1" >&2
-	diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") >&2
-	return 1
-}
-
-has_line() { # WHERE LINE TEXT
-	printf '%s\n' "$3" | grep -qxF -- "$2" && return 0
-	printf '%s has no line\n  %s\n--- it was\n%s\n' "$1" "$2" "$3" >&2
-	return 1
 }
 
 need_py() {

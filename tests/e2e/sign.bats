@@ -107,28 +107,6 @@ setup() {
 	export LSAN_OPTIONS=suppressions=$TOOLS/lsan-libp11.supp:fast_unwind_on_malloc=0:print_suppressions=0
 }
 
-# ---- assertions: each prints what it expected and what it got ----
-
-status_is() { # N
-	[ "$status" = "$1" ] && return 0
-	printf 'exit status %s, expected %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-		"$status" "$1" "$output" "${stderr-}" >&2
-	return 1
-}
-
-same() { # WHAT EXPECTED ACTUAL
-	[ "$2" = "$3" ] && return 0
-	printf '%s differs (< expected, > actual)\n' "$1" >&2
-	diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") >&2
-	return 1
-}
-
-has_line() { # WHERE LINE TEXT
-	printf '%s\n' "$3" | grep -qxF -- "$2" && return 0
-	printf '%s has no line\n  %s\n--- it was\n%s\n' "$1" "$2" "$3" >&2
-	return 1
-}
-
 # ---- checks by other tools ----
 
 # osslsigncode reads catalogs from 2.8 on (oracles.md); Debian's own 2.5 cannot.
