@@ -94,6 +94,11 @@ const char *inf_entry_key_of(const struct inf_file *f, size_t i)
 	return f->entries[i].key;
 }
 
+static const char *entry_lookup_key_of(const struct inf_file *f, size_t i)
+{
+	return inf_entry_lookup_key(f, &f->entries[i]);
+}
+
 static int index_rehash(struct inf_index *ix, size_t cap,
 			const char *(*key_of)(const struct inf_file *, size_t),
 			const struct inf_file *f, struct dc_error *err)
@@ -165,6 +170,33 @@ void inf_index_free(struct inf_index *ix)
 	ix->cap = ix->used = 0;
 }
 
+/*
+ * Sections longer than this get a lookup-key index: resolving every CopyFiles
+ * entry against [SourceDisksFiles] by a scan would make the package walk
+ * quadratic in the number of files.
+ */
+#define ENTRY_INDEX_MIN 16
+
+/* Indexes entries by lookup key (after substitution); the first entry of a key wins, as in a scan. */
+static int index_entries(struct inf_file *f, struct dc_error *err)
+{
+	for (size_t si = 0; si < f->nsections; si++) {
+		struct inf_section *s = &f->sections[si];
+
+		if (s->nentries < ENTRY_INDEX_MIN)
+			continue;
+		for (size_t i = 0; i < s->nentries; i++) {
+			const char *k = inf_entry_lookup_key(f, &f->entries[s->entries[i]]);
+			int rc;
+
+			if (k && (rc = inf_index_put(&s->entry_index, k, s->entries[i],
+						     entry_lookup_key_of, f, err)))
+				return rc;
+		}
+	}
+	return 0;
+}
+
 /* --- loading --- */
 
 int inf_load_buffer(struct inf_file **out, const char *path, const unsigned char *data,
@@ -223,6 +255,8 @@ int inf_load_buffer(struct inf_file **out, const char *path, const unsigned char
 	text_decoded_free(&text);
 	if (!rc)
 		rc = inf_substitute(f, err);
+	if (!rc)
+		rc = index_entries(f, err);
 	if (!rc) {
 		inf_read_version(f);
 		rc = inf_read_manufacturers(f, err);
@@ -256,8 +290,10 @@ void inf_free(struct inf_file *f)
 {
 	if (!f)
 		return;
-	for (size_t i = 0; i < f->nsections; i++)
+	for (size_t i = 0; i < f->nsections; i++) {
 		free(f->sections[i].entries);
+		inf_index_free(&f->sections[i].entry_index);
+	}
 	free(f->sections);
 	free(f->entries);
 	free(f->fields);
@@ -315,6 +351,11 @@ const struct inf_entry *inf_find_entry(const struct inf_file *f, const struct in
 {
 	if (!s)
 		return NULL;
+	if (s->entry_index.cap) {
+		size_t i = inf_index_get(&s->entry_index, key, entry_lookup_key_of, f);
+
+		return i ? &f->entries[i - 1] : NULL;
+	}
 	for (size_t i = 0; i < s->nentries; i++) {
 		const struct inf_entry *e = inf_section_entry(f, s, i);
 		const char *k = inf_entry_lookup_key(f, e);

@@ -88,6 +88,12 @@ struct inf_entry {
 	size_t nfields;
 };
 
+struct inf_index {
+	size_t *slots; /* 0 = empty, else item index + 1 */
+	size_t cap;    /* power of two */
+	size_t used;
+};
+
 struct inf_section {
 	const char *name;      /* as in the first header */
 	struct inf_pos pos;    /* of the first header */
@@ -95,6 +101,10 @@ struct inf_section {
 	size_t *entries;       /* indices into inf_file.entries, in file order */
 	size_t nentries, cap;
 	bool is_strings;       /* [Strings] or [Strings.LLLL] */
+	/* lookup key -> entry, for inf_find_entry on long sections (a driver
+	 * package's [SourceDisksFiles] can list thousands of files); empty
+	 * (cap 0) for short ones, which are scanned */
+	struct inf_index entry_index;
 };
 
 struct inf_value {
@@ -145,12 +155,6 @@ struct inf_manufacturer {
 struct inf_options {
 	unsigned codepage; /* 0 = auto (default Windows-1252) */
 	unsigned locale;   /* LANGID choosing [Strings.LLLL]; 0 = 0x0409 */
-};
-
-struct inf_index {
-	size_t *slots; /* 0 = empty, else item index + 1 */
-	size_t cap;    /* power of two */
-	size_t used;
 };
 
 struct inf_file {
