@@ -22,8 +22,8 @@ int hash_src_read(const struct hash_src *s, uint64_t off, void *buf, size_t n,
 		return dc_error_set(err, DC_EIO, "%s: read of 0x%zx bytes at 0x%" PRIx64
 				    " is past the end of the file (size 0x%" PRIx64 ")", s->name, n,
 				    off, s->size);
-	if (s->fd < 0) {
-		memcpy(buf, s->mem + off, n);
+	if (off + n <= s->head_len) {
+		memcpy(buf, s->head + off, n);
 		return 0;
 	}
 	while (n > 0) {
@@ -48,6 +48,13 @@ int hash_src_read(const struct hash_src *s, uint64_t off, void *buf, size_t n,
 static int stream_range(struct hash_md *m, const struct hash_src *src, uint64_t from,
 			uint64_t to, unsigned char *buf, struct dc_error *err)
 {
+	if (from < to && from < src->head_len) {
+		size_t n = (size_t)((to < src->head_len ? to : src->head_len) - from);
+
+		if (hash_md_update(m, src->head + from, n, err))
+			return err->code;
+		from += n;
+	}
 	while (from < to) {
 		size_t n = to - from < HASH_CHUNK ? (size_t)(to - from) : HASH_CHUNK;
 
@@ -85,7 +92,7 @@ static int hash_pe(struct hash_result *out, struct hash_md *m, const struct pe_l
 	return 0;
 }
 
-static int hash_src_run(struct hash_result *out, const struct hash_src *src,
+static int hash_src_run(struct hash_result *out, struct hash_src *src,
 			const struct hash_options *opt, struct dc_error *err)
 {
 	unsigned char magic[2], *buf = NULL;
@@ -98,9 +105,18 @@ static int hash_src_run(struct hash_result *out, const struct hash_src *src,
 	out->file_size = src->size;
 	if ((rc = hash_md_init(&m, opt ? opt->digests : 0, err)))
 		goto done;
-	if (!(buf = malloc(HASH_CHUNK))) {
+	/* buf: the streaming chunk, then (for a file) the head. */
+	if (!(buf = malloc(src->fd < 0 ? HASH_CHUNK : 2 * HASH_CHUNK))) {
 		rc = dc_error_set(err, DC_ENOMEM, "out of memory");
 		goto done;
+	}
+	if (src->fd >= 0) {
+		size_t n = src->size < HASH_CHUNK ? (size_t)src->size : HASH_CHUNK;
+
+		if ((rc = hash_src_read(src, 0, buf + HASH_CHUNK, n, err)))
+			goto done;
+		src->head = buf + HASH_CHUNK;
+		src->head_len = n;
 	}
 	if (src->size >= 2 && (rc = hash_src_read(src, 0, magic, 2, err)))
 		goto done;
@@ -131,7 +147,7 @@ int hash_buffer(struct hash_result *out, const unsigned char *data, size_t len, 
 		const struct hash_options *opt, struct dc_error *err)
 {
 	struct dc_error local;
-	struct hash_src src = { name, len, -1, data };
+	struct hash_src src = { name, len, -1, data, len };
 
 	/* The internals may assume an error struct. */
 	return hash_src_run(out, &src, opt, err ? err : &local);
@@ -141,7 +157,7 @@ int hash_file(struct hash_result *out, const char *path, const struct hash_optio
 	      struct dc_error *err)
 {
 	struct dc_error local;
-	struct hash_src src = { path, 0, -1, NULL };
+	struct hash_src src = { path, 0, -1, NULL, 0 };
 	struct stat st;
 	int rc;
 

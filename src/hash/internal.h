@@ -20,11 +20,17 @@ struct hash_src {
 	const char *name;           /* for messages */
 	uint64_t size;              /* taken once, at open */
 	int fd;                     /* -1 for a memory source */
-	const unsigned char *mem;
+	/*
+	 * The file's first head_len bytes, read once: a small driver file is
+	 * then one read, not one per header structure (a package can hold
+	 * thousands).  A memory source is all head.
+	 */
+	const unsigned char *head;
+	size_t head_len;
 };
 
 /*
- * Reads exactly n bytes at off.  Callers check off + n <= size first (with a
+ * Reads exactly n bytes at off (from the head when it holds them).  Callers check off + n <= size first (with a
  * format error naming the structure); a short read here means the file
  * changed under us and is DC_EIO.
  */
