@@ -1,3 +1,6 @@
+/* d_type in readdir results (glibc, the BSDs, macOS): saves a stat per package file. */
+#define _DEFAULT_SOURCE 1
+
 #include "fs.h"
 
 #include <dirent.h>
@@ -106,6 +109,8 @@ static bool inside_root(const char *root, const char *real)
 struct dir_entry {
 	char *lower; /* ASCII-lower-cased name, the sort key */
 	char *name;
+	/* S_IFREG or S_IFDIR when readdir said so, else 0 and lstat decides (symlinks too) */
+	unsigned type;
 };
 
 struct dir_listing {
@@ -176,6 +181,13 @@ static bool list_directory(struct dir_listing *l, const char *dir, bool *oom)
 			break;
 		}
 		dc_str_lower(l->ents[l->n].lower);
+		l->ents[l->n].type = 0;
+#ifdef DT_UNKNOWN
+		if (de->d_type == DT_REG)
+			l->ents[l->n].type = S_IFREG;
+		else if (de->d_type == DT_DIR)
+			l->ents[l->n].type = S_IFDIR;
+#endif
 		l->n++;
 	}
 	closedir(d);
@@ -210,10 +222,12 @@ static const struct dir_listing *cached_listing(struct fs_dircache *c, const cha
  * Finds name in directory dir: exact first, then ASCII case-insensitive.
  * Returns a malloc'd on-disk name or NULL (NULL means absent or out of
  * memory, told apart by *oom).  Several case variants set *ambiguous.
+ * *type is its dir_entry.type.
  */
 static char *find_entry(const char *dir, const char *name, struct fs_dircache *cache,
-			bool *ambiguous, bool *oom)
+			bool *ambiguous, bool *oom, unsigned *type)
 {
+	const struct dir_entry *chosen = NULL;
 	struct dir_listing own;
 	const struct dir_listing *l;
 	struct dir_entry key;
@@ -252,11 +266,12 @@ static char *find_entry(const char *dir, const char *name, struct fs_dircache *c
 		count++;
 	for (size_t i = first; i < first + count; i++)
 		if (!strcmp(l->ents[i].name, name))
-			best = l->ents[i].name;
-	if (!best && count)
-		best = l->ents[first].name; /* the first in byte order */
+			chosen = &l->ents[i];
+	if (!chosen && count)
+		chosen = &l->ents[first]; /* the first in byte order */
 	*ambiguous |= count > 1;
-	best = best ? strdup(best) : NULL;
+	*type = chosen ? chosen->type : 0;
+	best = chosen ? strdup(chosen->name) : NULL;
 	if (count && !best)
 		*oom = true;
 	if (!cache)
@@ -279,7 +294,8 @@ int fs_resolve_ci(char **out_rel, bool *ambiguous, const char *root, const char 
 		goto done;
 	for (size_t i = 0; i < ncomps; i++) {
 		bool last = i + 1 == ncomps, oom = false;
-		char *found = find_entry(abs.data, comps[i], cache, ambiguous, &oom);
+		unsigned type = 0;
+		char *found = find_entry(abs.data, comps[i], cache, ambiguous, &oom, &type);
 		struct stat st;
 
 		if (!found) {
@@ -303,7 +319,10 @@ int fs_resolve_ci(char **out_rel, bool *ambiguous, const char *root, const char 
 		free(found);
 		if (rc)
 			goto done;
-		if (lstat(abs.data, &st) != 0) {
+		/* readdir's type spares an lstat per file; symlinks and unknowns are looked at. */
+		if (type) {
+			st.st_mode = (mode_t)type;
+		} else if (lstat(abs.data, &st) != 0) {
 			rc = dc_error_set(err, DC_EIO, "%s: %s", rel.data, strerror(errno));
 			goto done;
 		}
@@ -357,6 +376,32 @@ struct list_state {
 	struct dc_error *err;
 };
 
+/*
+ * Whether a directory entry can be a wanted file (or a directory to descend)
+ * before the lstat that decides: most of a package's thousands of files are
+ * ruled out by name and type alone.
+ */
+static bool dirent_may_match(const struct dirent *de, const char *suffix, bool descend)
+{
+#ifdef DT_UNKNOWN
+	switch (de->d_type) {
+	case DT_DIR:
+		return descend;
+	case DT_REG:
+		return dc_has_suffix_ci(de->d_name, suffix);
+	case DT_UNKNOWN:
+		return true;
+	default:
+		return false; /* symlinks and special files are never listed */
+	}
+#else
+	(void)suffix;
+	(void)descend;
+	(void)de;
+	return true;
+#endif
+}
+
 static int list_dir(struct list_state *s, const char *root, const char *rel, unsigned depth)
 {
 	char *dirpath = rel[0] ? fs_join(root, rel) : strdup(root);
@@ -378,6 +423,8 @@ static int list_dir(struct list_state *s, const char *root, const char *rel, uns
 		char *full, *child;
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (!dirent_may_match(de, s->suffix, depth < s->max_depth))
 			continue;
 		full = fs_join(dirpath, de->d_name);
 		child = rel[0] ? fs_join(rel, de->d_name) : strdup(de->d_name);
