@@ -22,6 +22,8 @@ int hash_src_read(const struct hash_src *s, uint64_t off, void *buf, size_t n,
 		return dc_error_set(err, DC_EIO, "%s: read of 0x%zx bytes at 0x%" PRIx64
 				    " is past the end of the file (size 0x%" PRIx64 ")", s->name, n,
 				    off, s->size);
+	if (n == 0)
+		return 0; /* an empty file has no head to copy from */
 	if (off + n <= s->head_len) {
 		memcpy(buf, s->head + off, n);
 		return 0;
