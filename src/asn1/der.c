@@ -113,6 +113,118 @@ int der_finish(const struct der *d, const char *what, struct dc_error *err)
 	return bad(d, d->pos, err, why);
 }
 
+/* What is wrong with OID content octets, if anything (X.690 §8.19.2). */
+enum oid_shape { OID_WELL_FORMED, OID_EMPTY, OID_TRUNCATED, OID_NOT_MINIMAL, OID_OVERFLOW };
+
+/*
+ * Each arc is base 128, most significant group first, bit 8 set on every
+ * octet but its last, and "the leading octet ... shall not have the value
+ * 0x80" (X.690 §8.19.2).  Arcs are held to 64 bits so that any OID accepted
+ * can be printed.
+ */
+static enum oid_shape oid_shape(const unsigned char *p, size_t n)
+{
+	uint64_t v = 0;
+	bool arc_start = true;
+
+	if (n == 0)
+		return OID_EMPTY;
+	if (p[n - 1] & 0x80)
+		return OID_TRUNCATED;
+	for (size_t i = 0; i < n; i++) {
+		if (arc_start && p[i] == 0x80)
+			return OID_NOT_MINIMAL;
+		if (v > (UINT64_MAX >> 7))
+			return OID_OVERFLOW;
+		v = (v << 7) | (p[i] & 0x7Fu);
+		arc_start = !(p[i] & 0x80);
+		if (arc_start)
+			v = 0;
+	}
+	return OID_WELL_FORMED;
+}
+
+bool der_oid_eq(const struct der_elem *e, const unsigned char *body, size_t len)
+{
+	return e->id == DER_OID && e->len == len && memcmp(e->body, body, len) == 0;
+}
+
+int der_oid_check(const struct der *d, const struct der_elem *e, const char *what,
+		  struct dc_error *err)
+{
+	static const char *const why[] = {
+		[OID_EMPTY] = "it has no content octets",
+		[OID_TRUNCATED] = "its last arc is cut off (the final octet has bit 8 set)",
+		[OID_NOT_MINIMAL] = "an arc is not minimally encoded (it starts with 0x80)",
+		[OID_OVERFLOW] = "an arc does not fit in 64 bits",
+	};
+	enum oid_shape s = oid_shape(e->body, e->len);
+
+	if (s == OID_WELL_FORMED)
+		return 0;
+	return dc_error_set(err, DC_EFORMAT, "%s: offset 0x%zx: %s: malformed OBJECT IDENTIFIER: %s",
+			    d->name, e->offset, what, why[s]);
+}
+
+/* Appends arc v in base 128 (X.690 §8.19.2); false when it does not fit. */
+static bool put_arc(unsigned char *out, size_t cap, size_t *len, uint64_t v)
+{
+	unsigned char tmp[10];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (unsigned char)(v & 0x7F);
+		v >>= 7;
+	} while (v);
+	if (n > cap - *len)
+		return false;
+	while (n > 0) {
+		n--;
+		out[(*len)++] = (unsigned char)(tmp[n] | (n ? 0x80 : 0));
+	}
+	return true;
+}
+
+int der_oid_from_text(unsigned char *out, size_t cap, size_t *len, const char *dotted)
+{
+	const char *p = dotted;
+	uint64_t first = 0;
+	size_t arcs = 0;
+
+	*len = 0;
+	for (;;) {
+		uint64_t v = 0;
+
+		if (*p < '0' || *p > '9')
+			return -1;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			unsigned digit = (unsigned)(*p - '0');
+
+			if (v > (UINT64_MAX - digit) / 10)
+				return -1;
+			v = v * 10 + digit;
+		}
+		if (arcs == 0) {
+			if (v > 2)
+				return -1;
+			first = v;
+		} else if (arcs == 1) {
+			/* The first two arcs share one subidentifier: 40 * first + second. */
+			if ((first < 2 && v > 39) || v > UINT64_MAX - 40 * first ||
+			    !put_arc(out, cap, len, 40 * first + v))
+				return -1;
+		} else if (!put_arc(out, cap, len, v)) {
+			return -1;
+		}
+		arcs++;
+		if (*p == '\0')
+			break;
+		if (*p++ != '.')
+			return -1;
+	}
+	return arcs >= 2 ? 0 : -1;
+}
+
 int der_oid_text(const struct der *d, const struct der_elem *e, char *out, size_t n,
 		 struct dc_error *err)
 {
@@ -120,16 +232,21 @@ int der_oid_text(const struct der *d, const struct der_elem *e, char *out, size_
 	uint64_t v = 0;
 	bool first = true;
 
-	if (e->len == 0 || (e->body[e->len - 1] & 0x80))
+	switch (oid_shape(e->body, e->len)) {
+	case OID_EMPTY:
+	case OID_TRUNCATED:
 		return bad(d, e->offset - d->base, err, "malformed OBJECT IDENTIFIER");
+	case OID_NOT_MINIMAL:
+		return bad(d, e->offset - d->base, err, "OBJECT IDENTIFIER arc is not minimal");
+	case OID_OVERFLOW:
+		return bad(d, e->offset - d->base, err, "OBJECT IDENTIFIER arc overflows");
+	case OID_WELL_FORMED:
+		break;
+	}
 	for (size_t i = 0; i < e->len; i++) {
 		unsigned char c = e->body[i];
 		int w;
 
-		if (v == 0 && c == 0x80)
-			return bad(d, e->offset - d->base, err, "OBJECT IDENTIFIER arc is not minimal");
-		if (v > (UINT64_MAX >> 7))
-			return bad(d, e->offset - d->base, err, "OBJECT IDENTIFIER arc overflows");
 		v = (v << 7) | (c & 0x7Fu);
 		if (c & 0x80)
 			continue;
@@ -152,14 +269,10 @@ int der_oid_text(const struct der *d, const struct der_elem *e, char *out, size_
 
 bool der_is_oid(const struct der_elem *e, const char *oid)
 {
-	char text[128];
-	struct der tmp;
+	unsigned char body[64];
+	size_t len;
 
-	if (e->id != DER_OID)
-		return false;
-	der_init(&tmp, e->raw, e->raw_len, "");
-	tmp.base = e->offset;
-	return der_oid_text(&tmp, e, text, sizeof(text), NULL) == 0 && !strcmp(text, oid);
+	return der_oid_from_text(body, sizeof(body), &len, oid) == 0 && der_oid_eq(e, body, len);
 }
 
 int der_uint(const struct der *d, const struct der_elem *e, uint64_t *out, struct dc_error *err)

@@ -54,10 +54,45 @@ void der_enter(const struct der *parent, const struct der_elem *e, struct der *c
 /* Requires the cursor to be exhausted ("what" has trailing data otherwise). */
 int der_finish(const struct der *d, const char *what, struct dc_error *err);
 
-/* Dotted text of an OID element; DC_EFORMAT when malformed or too long. */
+/*
+ * OBJECT IDENTIFIERs are compared by their content octets (what follows
+ * 06 LL), never as text: a reader keeps the DER of each OID it knows (as
+ * static const arrays, e.g. from src/cat/oids.h OID_DER_*) and compares with
+ * der_oid_eq, a length check and a memcmp.  Only well-formed encodings are
+ * kept, so a malformed OID never equals one; an OID that matches none of
+ * the known ones goes through der_oid_check, which rejects it if malformed.
+ * Text is made (der_oid_text) only for messages.
+ */
+
+/* Whether e is an OBJECT IDENTIFIER with exactly the content octets body[0..len). */
+bool der_oid_eq(const struct der_elem *e, const unsigned char *body, size_t len);
+/* der_oid_eq with an array: DER_OID_IS(&e, oid_sha1) where oid_sha1[] holds the bytes. */
+#define DER_OID_IS(e, body) der_oid_eq((e), (body), sizeof(body))
+
+/*
+ * Checks OID element e (X.690 §8.19): at least one octet, the last octet ends
+ * its arc, no arc starts with 0x80 (not minimal), every arc fits in 64 bits.
+ * DC_EFORMAT "name: offset 0x..: what: malformed OBJECT IDENTIFIER: why",
+ * naming e's offset.  d is the cursor e was read from.
+ */
+int der_oid_check(const struct der *d, const struct der_elem *e, const char *what,
+		  struct dc_error *err);
+
+/*
+ * Encodes dotted text ("1.3.14.3.2.26") as OID content octets into out
+ * (at most cap bytes), *len their number.  -1 when the text is not an OID
+ * (fewer than two arcs, first arc above 2, second above 39 under 0 or 1,
+ * an arc above 2^64-1, anything but digits and dots) or does not fit.
+ */
+int der_oid_from_text(unsigned char *out, size_t cap, size_t *len, const char *dotted);
+
+/* Dotted text of an OID element; DC_EFORMAT when malformed or too long.  For messages. */
 int der_oid_text(const struct der *d, const struct der_elem *e, char *out, size_t n,
 		 struct dc_error *err);
-/* Whether element e is the OID with dotted text oid. */
+/*
+ * Whether element e is the OID with dotted text oid (encodes oid each call:
+ * for tests and one-off checks; readers compare bytes with DER_OID_IS).
+ */
 bool der_is_oid(const struct der_elem *e, const char *oid);
 /* Small non-negative INTEGER (fits in 64 bits). */
 int der_uint(const struct der *d, const struct der_elem *e, uint64_t *out, struct dc_error *err);

@@ -2,6 +2,13 @@
  * read.c - the strict catalog reader (catalog-format.md §1-§4, §6): DER only,
  * every element inside its parent, every field checked.  Certificates are
  * decoded with OpenSSL (d2i_X509 on the exact element bytes) for their names.
+ *
+ * One walk serves two callers: cat_read_buffer decodes every member into the
+ * model (show, verify); cat_read_layout (layout.h) makes the same checks,
+ * with the same messages, but keeps no member and decodes no string, only
+ * checking the UTF-16 (sign, timestamp).  OIDs are compared by their DER
+ * bytes (oids.h OID_DER_*); one that matches nothing known is checked for
+ * well-formedness, so a malformed OID is reported as such.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,11 +18,32 @@
 #include <openssl/x509.h>
 
 #include "../asn1/der.h"
+#include "../util/buf.h"
 #include "../util/fs.h"
 #include "../util/str.h"
 #include "../util/text.h"
 #include "cat.h"
+#include "layout.h"
 #include "oids.h"
+
+static const unsigned char oid_pkcs7_signed[] = { OID_DER_PKCS7_SIGNED };
+static const unsigned char oid_ctl[] = { OID_DER_CTL };
+static const unsigned char oid_member_v1[] = { OID_DER_CATALOG_LIST_MEMBER };
+static const unsigned char oid_member_v2[] = { OID_DER_CATALOG_LIST_MEMBER2 };
+static const unsigned char oid_namevalue[] = { OID_DER_CAT_NAMEVALUE };
+static const unsigned char oid_memberinfo[] = { OID_DER_CAT_MEMBERINFO };
+static const unsigned char oid_memberinfo2[] = { OID_DER_CAT_MEMBERINFO2 };
+static const unsigned char oid_indirect[] = { OID_DER_SPC_INDIRECT_DATA };
+static const unsigned char oid_pe_image_data[] = { OID_DER_SPC_PE_IMAGE_DATA };
+static const unsigned char oid_cab_data[] = { OID_DER_SPC_CAB_DATA };
+static const unsigned char oid_link[] = { OID_DER_SPC_LINK };
+static const unsigned char oid_sha1[] = { OID_DER_SHA1 };
+static const unsigned char oid_sha256[] = { OID_DER_SHA256 };
+static const unsigned char oid_sha384[] = { OID_DER_SHA384 };
+static const unsigned char oid_sha512[] = { OID_DER_SHA512 };
+static const unsigned char oid_md5[] = { OID_DER_MD5 };
+static const unsigned char oid_rfc3161[] = { OID_DER_RFC3161_TIMESTAMP };
+static const unsigned char oid_countersignature[] = { OID_DER_COUNTERSIGNATURE };
 
 const char *cat_kind_name(enum cat_kind k)
 {
@@ -79,9 +107,61 @@ static char *base64(const unsigned char *p, size_t n)
 	return s;
 }
 
-/* NameValue ::= SEQUENCE { name BMPString, flags INTEGER, value OCTET STRING } (§3.3) */
-static int read_namevalue(const struct der *d, const struct der_elem *e, struct cat_namevalue *nv,
-			  struct dc_error *err)
+/*
+ * Whether text_utf16_to_utf8 would accept p[0..len): an even length, and
+ * every surrogate paired up to the first NUL code unit.  Keep the two alike;
+ * utf16_field falls back on the converter whenever this says no.
+ */
+static bool utf16_valid(const unsigned char *p, size_t len, bool big_endian)
+{
+	if (len % 2)
+		return false;
+	for (size_t i = 0; i < len; i += 2) {
+		unsigned cp = big_endian ? (unsigned)(p[i] << 8 | p[i + 1]) : (unsigned)(p[i + 1] << 8 | p[i]);
+
+		if (cp == 0)
+			return true;
+		if (cp >= 0xDC00 && cp <= 0xDFFF)
+			return false;
+		if (cp >= 0xD800 && cp <= 0xDBFF) {
+			unsigned lo;
+
+			if (i + 3 >= len)
+				return false;
+			lo = big_endian ? (unsigned)(p[i + 2] << 8 | p[i + 3]) : (unsigned)(p[i + 3] << 8 | p[i + 2]);
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				return false;
+			i += 2;
+		}
+	}
+	return true;
+}
+
+/*
+ * UTF-16 text of a catalog field: decoded into *out, or with out NULL only
+ * checked (no allocation); the converter words any error either way.
+ */
+static int utf16_field(char **out, const unsigned char *p, size_t len, bool big_endian,
+		       struct dc_error *err)
+{
+	char *tmp = NULL;
+	int rc;
+
+	if (out)
+		return text_utf16_to_utf8(out, p, len, big_endian, err);
+	if (utf16_valid(p, len, big_endian))
+		return 0;
+	rc = text_utf16_to_utf8(&tmp, p, len, big_endian, err);
+	free(tmp);
+	return rc;
+}
+
+/*
+ * NameValue ::= SEQUENCE { name BMPString, flags INTEGER, value OCTET STRING } (§3.3).
+ * decode false: nv gets only the flags; the strings are checked, not kept.
+ */
+static int read_namevalue(const struct der *d, const struct der_elem *e, bool decode,
+			  struct cat_namevalue *nv, struct dc_error *err)
 {
 	struct der in;
 	struct der_elem name, flags, value;
@@ -103,15 +183,21 @@ static int read_namevalue(const struct der *d, const struct der_elem *e, struct 
 		return dc_error_set(err, DC_EFORMAT, "%s: offset 0x%zx: attribute flags exceed 32 bits",
 				    d->name, flags.offset);
 	nv->flags = (uint32_t)f;
-	if ((rc = text_utf16_to_utf8(&nv->name, name.body, name.len, true, err)))
+	if ((rc = utf16_field(decode ? &nv->name : NULL, name.body, name.len, true, err)))
 		return dc_error_prefix(err, "%s: offset 0x%zx: attribute name", d->name, name.offset);
 	if (nv->flags & CAT_NV_DATABASE64) {
-		nv->value = base64(value.body, value.len);
-		if (!nv->value)
+		if (decode && !(nv->value = base64(value.body, value.len)))
 			rc = dc_error_set(err, DC_ENOMEM, "out of memory");
-	} else if ((rc = text_utf16_to_utf8(&nv->value, value.body, value.len, false, err))) {
+	} else if ((rc = utf16_field(decode ? &nv->value : NULL, value.body, value.len, false, err))) {
+		char *shown = nv->name;
+
+		/* Checking only: the name is decoded here, for the message. */
+		if (!decode && text_utf16_to_utf8(&shown, name.body, name.len, true, NULL))
+			shown = NULL;
 		dc_error_prefix(err, "%s: offset 0x%zx: value of attribute '%s'", d->name,
-				value.offset, nv->name);
+				value.offset, shown ? shown : "?");
+		if (!decode)
+			free(shown);
 	}
 	if (rc) {
 		free(nv->name);
@@ -126,25 +212,38 @@ static void namevalue_free(struct cat_namevalue *nv)
 	free(nv->value);
 }
 
-static int push_attr(struct cat_namevalue **list, size_t *n, struct cat_namevalue *nv,
+/* Appends *nv to list (cap elements allocated); nv is freed on failure. */
+static int push_attr(struct cat_namevalue **list, size_t *n, size_t *cap, struct cat_namevalue *nv,
 		     struct dc_error *err)
 {
-	struct cat_namevalue *p = realloc(*list, (*n + 1) * sizeof(*p));
+	int rc = dc_array_grow((void **)list, cap, *n + 1, sizeof(**list), err);
 
-	if (!p) {
+	if (rc) {
 		namevalue_free(nv);
-		return dc_error_set(err, DC_ENOMEM, "out of memory");
+		return rc;
 	}
-	*list = p;
-	p[(*n)++] = *nv;
+	(*list)[(*n)++] = *nv;
 	return 0;
+}
+
+/* Gives an array grown by dc_array_grow back its slack (it keeps its contents if that fails). */
+static void *shrink(void *items, size_t n, size_t elem)
+{
+	void *p;
+
+	if (n == 0) {
+		free(items);
+		return NULL;
+	}
+	p = realloc(items, n * elem);
+	return p ? p : items;
 }
 
 static enum cat_digest digest_of(const struct der_elem *oid)
 {
-	if (der_is_oid(oid, OID_SHA1))
+	if (DER_OID_IS(oid, oid_sha1))
 		return CAT_DIGEST_SHA1;
-	if (der_is_oid(oid, OID_SHA256))
+	if (DER_OID_IS(oid, oid_sha256))
 		return CAT_DIGEST_SHA256;
 	return CAT_DIGEST_NONE;
 }
@@ -172,7 +271,7 @@ static int read_indirect(const struct der *d, const struct der_elem *e, struct c
 	der_enter(&in, &data_e, &data);
 	if ((rc = der_expect(&data, &type, DER_OID, "indirect data type", err)))
 		return rc;
-	if (der_is_oid(&type, OID_SPC_PE_IMAGE_DATA)) {
+	if (DER_OID_IS(&type, oid_pe_image_data)) {
 		m->kind = CAT_KIND_PE;
 		/* SpcPeImageData { flags, [0] SpcLink }: a moniker ([1]) link carries page hashes. */
 		if (!der_at_end(&data) && !(rc = der_next(&data, &value, err)) && value.id == DER_SEQUENCE) {
@@ -186,10 +285,12 @@ static int read_indirect(const struct der *d, const struct der_elem *e, struct c
 		}
 		if (rc)
 			return rc;
-	} else if (der_is_oid(&type, OID_SPC_CAB_DATA)) {
+	} else if (DER_OID_IS(&type, oid_cab_data)) {
 		m->kind = CAT_KIND_FLAT;
-	} else if (der_is_oid(&type, OID_SPC_LINK)) {
+	} else if (DER_OID_IS(&type, oid_link)) {
 		m->kind = CAT_KIND_CAB;
+	} else if ((rc = der_oid_check(&data, &type, "indirect data type", err))) {
+		return rc;
 	}
 	der_enter(&in, &md_e, &md);
 	if ((rc = der_expect(&md, &alg_e, DER_SEQUENCE, "digest algorithm", err)) ||
@@ -200,9 +301,12 @@ static int read_indirect(const struct der *d, const struct der_elem *e, struct c
 	if ((rc = der_expect(&alg, &alg_oid, DER_OID, "digest algorithm", err)))
 		return rc;
 	m->digest_alg = digest_of(&alg_oid);
-	if (m->digest_alg == CAT_DIGEST_NONE)
+	if (m->digest_alg == CAT_DIGEST_NONE) {
+		if ((rc = der_oid_check(&alg, &alg_oid, "member digest algorithm", err)))
+			return rc;
 		return dc_error_set(err, DC_EFORMAT, "%s: offset 0x%zx: member digest algorithm is neither SHA-1 nor SHA-256",
 				    d->name, alg_oid.offset);
+	}
 	if (digest.len != (m->digest_alg == CAT_DIGEST_SHA1 ? 20u : 32u))
 		return dc_error_set(err, DC_EFORMAT, "%s: offset 0x%zx: %s digest has %zu bytes",
 				    d->name, digest.offset, cat_digest_name(m->digest_alg), digest.len);
@@ -211,25 +315,53 @@ static int read_indirect(const struct der *d, const struct der_elem *e, struct c
 	return 0;
 }
 
-/* TrustedSubject ::= SEQUENCE { tag OCTET STRING, attributes SET OF SEQUENCE { OID, SET OF ANY } } */
-static int read_member(const struct der *d, const struct der_elem *e, unsigned version,
+/* CAT_MEMBERINFO { BMPString GUID, INTEGER }: the SIP GUID names the kind (§3.4); never an error. */
+static enum cat_kind memberinfo_kind(const struct der *d, const struct der_elem *value)
+{
+	struct der mi;
+	struct der_elem guid;
+	enum cat_kind kind = CAT_KIND_UNKNOWN;
+	char *text = NULL;
+
+	der_enter(d, value, &mi);
+	if (!der_expect(&mi, &guid, DER_BMPSTRING, "member info GUID", NULL) &&
+	    !text_utf16_to_utf8(&text, guid.body, guid.len, true, NULL)) {
+		if (dc_strcaseeq(text, SIP_GUID_PE))
+			kind = CAT_KIND_PE;
+		else if (dc_strcaseeq(text, SIP_GUID_FLAT))
+			kind = CAT_KIND_FLAT;
+		else if (dc_strcaseeq(text, SIP_GUID_CAB))
+			kind = CAT_KIND_CAB;
+	}
+	free(text);
+	return kind;
+}
+
+/*
+ * TrustedSubject ::= SEQUENCE { tag OCTET STRING, attributes SET OF SEQUENCE { OID, SET OF ANY } }
+ * decode false: every check, but m keeps no allocation (nothing to free).
+ */
+static int read_member(const struct der *d, const struct der_elem *e, unsigned version, bool decode,
 		       struct cat_member *m, struct dc_error *err)
 {
 	struct der in, attrs;
 	struct der_elem tag, set;
-	int rc;
+	size_t cap = 0;
+	int rc = 0;
 
 	der_enter(d, e, &in);
 	if ((rc = der_expect(&in, &tag, DER_OCTET_STRING, "member tag", err)))
 		return rc;
-	m->tag = malloc(tag.len ? tag.len : 1);
-	if (!m->tag)
-		return dc_error_set(err, DC_ENOMEM, "out of memory");
-	memcpy(m->tag, tag.body, tag.len);
-	m->tag_len = tag.len;
+	if (decode) {
+		m->tag = malloc(tag.len ? tag.len : 1);
+		if (!m->tag)
+			return dc_error_set(err, DC_ENOMEM, "out of memory");
+		memcpy(m->tag, tag.body, tag.len);
+		m->tag_len = tag.len;
+	}
 	if (version == 1 && tag.len >= 2)
-		rc = text_utf16_to_utf8(&m->tag_text, tag.body, tag.len, false, err);
-	else if (!(m->tag_text = hex_upper(tag.body, tag.len)))
+		rc = utf16_field(decode ? &m->tag_text : NULL, tag.body, tag.len, false, err);
+	else if (decode && !(m->tag_text = hex_upper(tag.body, tag.len)))
 		rc = dc_error_set(err, DC_ENOMEM, "out of memory");
 	if (rc)
 		return dc_error_prefix(err, "%s: offset 0x%zx: member tag", d->name, tag.offset);
@@ -239,69 +371,143 @@ static int read_member(const struct der *d, const struct der_elem *e, unsigned v
 	    (rc = der_finish(&in, "member", err)))
 		return rc;
 	der_enter(&in, &set, &attrs);
-	while (!der_at_end(&attrs)) {
+	while (!rc && !der_at_end(&attrs)) {
 		struct der attr, values;
 		struct der_elem attr_e, type, vals, value;
 
 		if ((rc = der_expect(&attrs, &attr_e, DER_SEQUENCE, "member attribute", err)))
-			return rc;
+			break;
 		der_enter(&attrs, &attr_e, &attr);
 		if ((rc = der_expect(&attr, &type, DER_OID, "attribute type", err)) ||
 		    (rc = der_expect(&attr, &vals, DER_SET, "attribute values", err)) ||
 		    (rc = der_finish(&attr, "member attribute", err)))
-			return rc;
+			break;
 		der_enter(&attr, &vals, &values);
-		if ((rc = der_next(&values, &value, err)))
-			return dc_error_prefix(err, "member attribute value");
+		if ((rc = der_next(&values, &value, err))) {
+			dc_error_prefix(err, "member attribute value");
+			break;
+		}
 		if ((rc = der_finish(&values, "member attribute value set", err)))
-			return rc;
-		if (der_is_oid(&type, OID_CAT_NAMEVALUE)) {
+			break;
+		if (DER_OID_IS(&type, oid_namevalue)) {
 			struct cat_namevalue nv;
 
-			if ((rc = read_namevalue(&values, &value, &nv, err)))
-				return rc;
+			if ((rc = read_namevalue(&values, &value, decode, &nv, err)) || !decode)
+				continue;
 			if (dc_strcaseeq(nv.name, "File") && !m->file && !(m->file = strdup(nv.value)))
 				rc = dc_error_set(err, DC_ENOMEM, "out of memory");
 			else if (dc_strcaseeq(nv.name, "OSAttr") && !m->osattr &&
 				 !(m->osattr = strdup(nv.value)))
 				rc = dc_error_set(err, DC_ENOMEM, "out of memory");
-			if (rc) {
+			if (rc)
 				namevalue_free(&nv);
-				return rc;
-			}
-			if ((rc = push_attr(&m->attrs, &m->nattrs, &nv, err)))
-				return rc;
-		} else if (der_is_oid(&type, OID_SPC_INDIRECT_DATA)) {
-			if ((rc = read_indirect(&values, &value, m, err)))
-				return rc;
-		} else if (der_is_oid(&type, OID_CAT_MEMBERINFO2) && m->kind == CAT_KIND_UNKNOWN) {
+			else
+				rc = push_attr(&m->attrs, &m->nattrs, &cap, &nv, err);
+		} else if (DER_OID_IS(&type, oid_indirect)) {
+			rc = read_indirect(&values, &value, m, err);
+		} else if (DER_OID_IS(&type, oid_memberinfo2)) {
 			/* [0] PE, [1] CAB, [2] flat (§3.4) */
-			if (value.id == 0x80)
+			if (m->kind == CAT_KIND_UNKNOWN && value.id == 0x80)
 				m->kind = CAT_KIND_PE;
-			else if (value.id == 0x81)
+			else if (m->kind == CAT_KIND_UNKNOWN && value.id == 0x81)
 				m->kind = CAT_KIND_CAB;
-			else if (value.id == 0x82)
+			else if (m->kind == CAT_KIND_UNKNOWN && value.id == 0x82)
 				m->kind = CAT_KIND_FLAT;
-		} else if (der_is_oid(&type, OID_CAT_MEMBERINFO) && m->kind == CAT_KIND_UNKNOWN &&
-			   value.id == DER_SEQUENCE) {
-			struct der mi;
-			struct der_elem guid;
-			char *text = NULL;
-
-			der_enter(&values, &value, &mi);
-			if (!der_expect(&mi, &guid, DER_BMPSTRING, "member info GUID", NULL) &&
-			    !text_utf16_to_utf8(&text, guid.body, guid.len, true, NULL)) {
-				if (dc_strcaseeq(text, SIP_GUID_PE))
-					m->kind = CAT_KIND_PE;
-				else if (dc_strcaseeq(text, SIP_GUID_FLAT))
-					m->kind = CAT_KIND_FLAT;
-				else if (dc_strcaseeq(text, SIP_GUID_CAB))
-					m->kind = CAT_KIND_CAB;
-			}
-			free(text);
+		} else if (DER_OID_IS(&type, oid_memberinfo)) {
+			if (decode && m->kind == CAT_KIND_UNKNOWN && value.id == DER_SEQUENCE)
+				m->kind = memberinfo_kind(&values, &value);
+		} else {
+			/* An attribute drvcat does not know is kept out of the model, but it must be an OID. */
+			rc = der_oid_check(&attr, &type, "member attribute type", err);
 		}
 	}
-	return 0;
+	m->attrs = shrink(m->attrs, m->nattrs, sizeof(*m->attrs));
+	return rc;
+}
+
+/* What one walk of a catalog produces: the model (decode) or only counts. */
+struct reader {
+	struct catalog *c;
+	bool decode;          /* cat_read_buffer: members and attributes kept */
+	size_t nmembers;      /* members seen, kept or not */
+	size_t nattrs;        /* catalog attributes seen */
+	size_t content_offset, content_len; /* SignedData.contentInfo, header included */
+};
+
+/* The member list: SEQUENCE OF TrustedSubject. */
+static int read_members(struct reader *r, const struct der *ctl, const struct der_elem *list,
+			struct dc_error *err)
+{
+	struct catalog *c = r->c;
+	struct der members;
+	struct der_elem m;
+	size_t cap = 0;
+	int rc = 0;
+
+	der_enter(ctl, list, &members);
+	while (!rc && !der_at_end(&members)) {
+		struct cat_member scratch, *p = &scratch;
+
+		if ((rc = der_expect(&members, &m, DER_SEQUENCE, "catalog member", err)))
+			break;
+		if (r->decode) {
+			if ((rc = dc_array_grow((void **)&c->members, &cap, c->nmembers + 1, sizeof(*p), err)))
+				break;
+			p = &c->members[c->nmembers++];
+		}
+		memset(p, 0, sizeof(*p));
+		r->nmembers++;
+		rc = read_member(&members, &m, c->version, r->decode, p, err);
+	}
+	c->members = shrink(c->members, c->nmembers, sizeof(*c->members));
+	return rc;
+}
+
+/* ctlExtensions [0] EXPLICIT SEQUENCE OF Extension: the catalog attributes (§2, §4). */
+static int read_extensions(struct reader *r, const struct der *ctl, const struct der_elem *wrap,
+			   struct dc_error *err)
+{
+	struct catalog *c = r->c;
+	struct der outer, exts;
+	struct der_elem seq;
+	size_t cap = 0;
+	int rc;
+
+	der_enter(ctl, wrap, &outer);
+	if ((rc = der_expect(&outer, &seq, DER_SEQUENCE, "catalog attributes", err)) ||
+	    (rc = der_finish(&outer, "catalog attributes", err)))
+		return rc;
+	der_enter(&outer, &seq, &exts);
+	while (!rc && !der_at_end(&exts)) {
+		struct der ext, inner;
+		struct der_elem ext_e, oid, val, nv_e;
+		struct cat_namevalue nv;
+
+		if ((rc = der_expect(&exts, &ext_e, DER_SEQUENCE, "catalog attribute", err)))
+			break;
+		der_enter(&exts, &ext_e, &ext);
+		if ((rc = der_expect(&ext, &oid, DER_OID, "catalog attribute type", err)))
+			break;
+		if (der_peek(&ext) == DER_BOOLEAN && (rc = der_next(&ext, &val, err)))
+			break;
+		if ((rc = der_expect(&ext, &val, DER_OCTET_STRING, "catalog attribute value", err)) ||
+		    (rc = der_finish(&ext, "catalog attribute", err)))
+			break;
+		if (!DER_OID_IS(&oid, oid_namevalue)) {
+			rc = der_oid_check(&ext, &oid, "catalog attribute type", err);
+			continue;
+		}
+		der_enter(&ext, &val, &inner);
+		if ((rc = der_next(&inner, &nv_e, err)) ||
+		    (rc = der_finish(&inner, "catalog attribute value", err)) ||
+		    (rc = read_namevalue(&inner, &nv_e, r->decode, &nv, err)))
+			break;
+		r->nattrs++;
+		if (r->decode)
+			rc = push_attr(&c->attrs, &c->nattrs, &cap, &nv, err);
+	}
+	c->attrs = shrink(c->attrs, c->nattrs, sizeof(*c->attrs));
+	return rc;
 }
 
 /*
@@ -311,9 +517,10 @@ static int read_member(const struct der *d, const struct der_elem *e, unsigned v
  *   trustedSubjects SEQUENCE OF TrustedSubject OPTIONAL,
  *   ctlExtensions [0] EXPLICIT SEQUENCE OF Extension OPTIONAL }                  (§2)
  */
-static int read_ctl(struct catalog *c, const struct der *d, const struct der_elem *ctl_e,
+static int read_ctl(struct reader *r, const struct der *d, const struct der_elem *ctl_e,
 		    struct dc_error *err)
 {
+	struct catalog *c = r->c;
 	struct der ctl, alg;
 	struct der_elem e, alg_oid;
 	int rc;
@@ -344,85 +551,42 @@ static int read_ctl(struct catalog *c, const struct der *d, const struct der_ele
 	der_enter(&ctl, &e, &alg);
 	if ((rc = der_expect(&alg, &alg_oid, DER_OID, "CTL subject algorithm", err)))
 		return rc;
-	if (der_is_oid(&alg_oid, OID_CATALOG_LIST_MEMBER))
+	if (DER_OID_IS(&alg_oid, oid_member_v1))
 		c->version = 1;
-	else if (der_is_oid(&alg_oid, OID_CATALOG_LIST_MEMBER2))
+	else if (DER_OID_IS(&alg_oid, oid_member_v2))
 		c->version = 2;
+	else if ((rc = der_oid_check(&alg, &alg_oid, "CTL subject algorithm", err)))
+		return rc;
 	else
 		return dc_error_set(err, DC_EFORMAT, "%s: offset 0x%zx: CTL subject algorithm is not a catalog member list (v1 or v2)",
 				    d->name, alg_oid.offset);
-	if (der_peek(&ctl) == DER_SEQUENCE) {
-		struct der members;
-		struct der_elem list, m;
-
-		if ((rc = der_next(&ctl, &list, err)))
-			return rc;
-		der_enter(&ctl, &list, &members);
-		while (!der_at_end(&members)) {
-			struct cat_member *p;
-
-			if ((rc = der_expect(&members, &m, DER_SEQUENCE, "catalog member", err)))
-				return rc;
-			p = realloc(c->members, (c->nmembers + 1) * sizeof(*p));
-			if (!p)
-				return dc_error_set(err, DC_ENOMEM, "out of memory");
-			c->members = p;
-			memset(&p[c->nmembers], 0, sizeof(*p));
-			c->nmembers++;
-			if ((rc = read_member(&members, &m, c->version, &p[c->nmembers - 1], err)))
-				return rc;
-		}
-	}
-	if (der_peek(&ctl) == 0xA0) {
-		struct der outer, exts;
-		struct der_elem wrap, seq;
-
-		if ((rc = der_next(&ctl, &wrap, err)))
-			return rc;
-		der_enter(&ctl, &wrap, &outer);
-		if ((rc = der_expect(&outer, &seq, DER_SEQUENCE, "catalog attributes", err)) ||
-		    (rc = der_finish(&outer, "catalog attributes", err)))
-			return rc;
-		der_enter(&outer, &seq, &exts);
-		while (!der_at_end(&exts)) {
-			struct der ext, inner;
-			struct der_elem ext_e, oid, val, nv_e;
-			struct cat_namevalue nv;
-
-			if ((rc = der_expect(&exts, &ext_e, DER_SEQUENCE, "catalog attribute", err)))
-				return rc;
-			der_enter(&exts, &ext_e, &ext);
-			if ((rc = der_expect(&ext, &oid, DER_OID, "catalog attribute type", err)))
-				return rc;
-			if (der_peek(&ext) == DER_BOOLEAN && (rc = der_next(&ext, &val, err)))
-				return rc;
-			if ((rc = der_expect(&ext, &val, DER_OCTET_STRING, "catalog attribute value", err)) ||
-			    (rc = der_finish(&ext, "catalog attribute", err)))
-				return rc;
-			if (!der_is_oid(&oid, OID_CAT_NAMEVALUE))
-				continue;
-			der_enter(&ext, &val, &inner);
-			if ((rc = der_next(&inner, &nv_e, err)) ||
-			    (rc = der_finish(&inner, "catalog attribute value", err)) ||
-			    (rc = read_namevalue(&inner, &nv_e, &nv, err)) ||
-			    (rc = push_attr(&c->attrs, &c->nattrs, &nv, err)))
-				return rc;
-		}
-	}
+	if (der_peek(&ctl) == DER_SEQUENCE &&
+	    ((rc = der_next(&ctl, &e, err)) || (rc = read_members(r, &ctl, &e, err))))
+		return rc;
+	if (der_peek(&ctl) == 0xA0 &&
+	    ((rc = der_next(&ctl, &e, err)) || (rc = read_extensions(r, &ctl, &e, err))))
+		return rc;
 	return der_finish(&ctl, "CTL", err);
 }
 
-static const char *digest_oid_name(const struct der_elem *oid)
+/* The signer's digest algorithm by name; "unknown" for a well-formed OID not listed. */
+static int digest_oid_name(const char **name, const struct der *d, const struct der_elem *oid,
+			   struct dc_error *err)
 {
-	static const struct { const char *oid, *name; } names[] = {
-		{ OID_SHA1, "sha1" }, { OID_SHA256, "sha256" }, { "2.16.840.1.101.3.4.2.2", "sha384" },
-		{ "2.16.840.1.101.3.4.2.3", "sha512" }, { "1.2.840.113549.2.5", "md5" },
+	static const struct { const unsigned char *oid; size_t len; const char *name; } names[] = {
+		{ oid_sha1, sizeof(oid_sha1), "sha1" }, { oid_sha256, sizeof(oid_sha256), "sha256" },
+		{ oid_sha384, sizeof(oid_sha384), "sha384" }, { oid_sha512, sizeof(oid_sha512), "sha512" },
+		{ oid_md5, sizeof(oid_md5), "md5" },
 	};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (der_is_oid(oid, names[i].oid))
-			return names[i].name;
-	return "unknown";
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (der_oid_eq(oid, names[i].oid, names[i].len)) {
+			*name = names[i].name;
+			return 0;
+		}
+	}
+	*name = "unknown";
+	return der_oid_check(d, oid, "signer digest algorithm", err);
 }
 
 static char *name_line(const X509_NAME *n)
@@ -483,15 +647,23 @@ static void read_timestamp(const struct der *d, const struct der_elem *unauth, s
 		der_enter(&attrs, &a, &attr);
 		if (der_next(&attr, &oid, NULL) || der_next(&attr, &vals, NULL))
 			continue;
-		if (der_is_oid(&oid, OID_RFC3161_TIMESTAMP))
+		if (DER_OID_IS(&oid, oid_rfc3161))
 			s->timestamp = "rfc3161";
-		else if (der_is_oid(&oid, OID_COUNTERSIGNATURE))
+		else if (DER_OID_IS(&oid, oid_countersignature))
 			s->timestamp = "authenticode";
 		else
 			continue;
 		find_time(&attr, &vals, 0, &s->timestamp_time);
 		return;
 	}
+}
+
+static void signer_free(struct cat_signer *s)
+{
+	free(s->subject);
+	free(s->issuer);
+	free(s->serial);
+	free(s->digest);
 }
 
 /* SignerInfos and certificates, for show; signature checking belongs to src/verify. */
@@ -533,6 +705,7 @@ static int read_signers(struct catalog *c, const struct der *sd, const struct de
 		struct der_elem ver, ias, dalg, dalg_oid, next;
 		struct der ias_in, dalg_in;
 		struct cat_signer *s, *grown;
+		const char *digest;
 
 		if ((rc = der_expect(&set, &e, DER_SEQUENCE, "signer info", err)))
 			break;
@@ -550,9 +723,13 @@ static int read_signers(struct catalog *c, const struct der *sd, const struct de
 		    (rc = der_expect(&in, &dalg, DER_SEQUENCE, "signer digest algorithm", err)))
 			break;
 		der_enter(&in, &dalg, &dalg_in);
-		if ((rc = der_expect(&dalg_in, &dalg_oid, DER_OID, "signer digest algorithm", err)))
+		if ((rc = der_expect(&dalg_in, &dalg_oid, DER_OID, "signer digest algorithm", err)) ||
+		    (rc = digest_oid_name(&digest, &dalg_in, &dalg_oid, err)))
 			break;
-		s->digest = strdup(digest_oid_name(&dalg_oid));
+		if (!(s->digest = strdup(digest))) {
+			rc = dc_error_set(err, DC_ENOMEM, "out of memory");
+			break;
+		}
 		der_enter(&in, &ias, &ias_in);
 		{
 			struct der_elem issuer, serial;
@@ -589,78 +766,119 @@ static int read_signers(struct catalog *c, const struct der *sd, const struct de
 	return rc;
 }
 
-int cat_read_buffer(struct catalog **out, const unsigned char *data, size_t len,
-		    const char *name, struct dc_error *err)
+/* The whole file: ContentInfo { signedData, [0] SignedData { ..., contentInfo { CTL }, ... } } (§1). */
+static int read_catalog(struct reader *r, const unsigned char *data, size_t len, const char *name,
+			struct dc_error *err)
 {
-	struct catalog *c = calloc(1, sizeof(*c));
+	struct catalog *c = r->c;
 	struct der top, ci, wrap, sd, inner, content;
 	struct der_elem e, oid, sd_e, inner_e, ctl_e, certs, infos;
 	bool have_certs = false;
 	int rc;
 
-	*out = NULL;
-	if (!c)
-		return dc_error_set(err, DC_ENOMEM, "out of memory");
 	der_init(&top, data, len, name);
-	rc = der_expect(&top, &e, DER_SEQUENCE, "PKCS#7 ContentInfo", err);
-	if (!rc)
-		rc = der_finish(&top, "catalog file", err);
-	if (rc)
-		goto fail;
+	if ((rc = der_expect(&top, &e, DER_SEQUENCE, "PKCS#7 ContentInfo", err)) ||
+	    (rc = der_finish(&top, "catalog file", err)))
+		return rc;
 	der_enter(&top, &e, &ci);
 	if ((rc = der_expect(&ci, &oid, DER_OID, "content type", err)))
-		goto fail;
-	if (!der_is_oid(&oid, OID_PKCS7_SIGNED)) {
-		rc = dc_error_set(err, DC_EFORMAT, "%s: offset 0x%zx: not a catalog: content type is not PKCS#7 signedData",
-				  name, oid.offset);
-		goto fail;
+		return rc;
+	if (!DER_OID_IS(&oid, oid_pkcs7_signed)) {
+		if ((rc = der_oid_check(&ci, &oid, "content type", err)))
+			return rc;
+		return dc_error_set(err, DC_EFORMAT, "%s: offset 0x%zx: not a catalog: content type is not PKCS#7 signedData",
+				    name, oid.offset);
 	}
 	if ((rc = der_expect(&ci, &e, 0xA0, "signedData content", err)) ||
 	    (rc = der_finish(&ci, "ContentInfo", err)))
-		goto fail;
+		return rc;
 	der_enter(&ci, &e, &wrap);
 	if ((rc = der_expect(&wrap, &sd_e, DER_SEQUENCE, "SignedData", err)) ||
 	    (rc = der_finish(&wrap, "signedData content", err)))
-		goto fail;
+		return rc;
 	der_enter(&wrap, &sd_e, &sd);
 	if ((rc = der_expect(&sd, &e, DER_INTEGER, "SignedData version", err)) ||
 	    (rc = der_expect(&sd, &e, DER_SET, "SignedData digest algorithms", err)) ||
 	    (rc = der_expect(&sd, &inner_e, DER_SEQUENCE, "SignedData content info", err)))
-		goto fail;
+		return rc;
+	r->content_offset = inner_e.offset;
+	r->content_len = inner_e.raw_len;
 	der_enter(&sd, &inner_e, &inner);
 	if ((rc = der_expect(&inner, &oid, DER_OID, "signed content type", err)))
-		goto fail;
-	if (!der_is_oid(&oid, OID_CTL)) {
-		rc = dc_error_set(err, DC_EFORMAT, "%s: offset 0x%zx: not a catalog: signed content is not a certificate trust list",
-				  name, oid.offset);
-		goto fail;
+		return rc;
+	if (!DER_OID_IS(&oid, oid_ctl)) {
+		if ((rc = der_oid_check(&inner, &oid, "signed content type", err)))
+			return rc;
+		return dc_error_set(err, DC_EFORMAT, "%s: offset 0x%zx: not a catalog: signed content is not a certificate trust list",
+				    name, oid.offset);
 	}
 	if ((rc = der_expect(&inner, &e, 0xA0, "CTL content", err)) ||
 	    (rc = der_finish(&inner, "signed content info", err)))
-		goto fail;
+		return rc;
 	der_enter(&inner, &e, &content);
 	if ((rc = der_expect(&content, &ctl_e, DER_SEQUENCE, "CTL", err)) ||
 	    (rc = der_finish(&content, "CTL content", err)))
-		goto fail;
+		return rc;
 	c->ctl_body_offset = ctl_e.body_offset;
 	c->ctl_body_len = ctl_e.len;
-	if ((rc = read_ctl(c, &content, &ctl_e, err)))
-		goto fail;
+	if ((rc = read_ctl(r, &content, &ctl_e, err)))
+		return rc;
 	if (der_peek(&sd) == 0xA0) {
 		if ((rc = der_next(&sd, &certs, err)))
-			goto fail;
+			return rc;
 		have_certs = true;
 	}
 	if (der_peek(&sd) == 0xA1 && (rc = der_next(&sd, &e, err)))
-		goto fail;
+		return rc;
 	if ((rc = der_expect(&sd, &infos, DER_SET, "SignedData signer infos", err)) ||
-	    (rc = der_finish(&sd, "SignedData", err)) ||
-	    (rc = read_signers(c, &sd, have_certs ? &certs : NULL, &infos, err)))
-		goto fail;
-	*out = c;
+	    (rc = der_finish(&sd, "SignedData", err)))
+		return rc;
+	/* Few and small: read the same way for both callers, certificates included. */
+	return read_signers(c, &sd, have_certs ? &certs : NULL, &infos, err);
+}
+
+int cat_read_buffer(struct catalog **out, const unsigned char *data, size_t len,
+		    const char *name, struct dc_error *err)
+{
+	struct reader r = { calloc(1, sizeof(struct catalog)), true, 0, 0, 0, 0 };
+	int rc;
+
+	*out = NULL;
+	if (!r.c)
+		return dc_error_set(err, DC_ENOMEM, "out of memory");
+	if ((rc = read_catalog(&r, data, len, name, err))) {
+		cat_free(r.c);
+		return rc;
+	}
+	*out = r.c;
 	return 0;
-fail:
-	cat_free(c);
+}
+
+int cat_read_layout(struct cat_layout *out, const unsigned char *data, size_t len,
+		    const char *name, struct dc_error *err)
+{
+	struct catalog c;
+	struct reader r = { &c, false, 0, 0, 0, 0 };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	rc = read_catalog(&r, data, len, name, err);
+	if (!rc) {
+		out->version = c.version;
+		out->nmembers = r.nmembers;
+		out->nattrs = r.nattrs;
+		out->nsigners = c.nsigners;
+		out->ncerts = c.ncerts;
+		out->content_offset = r.content_offset;
+		out->content_len = r.content_len;
+		out->ctl_body_offset = c.ctl_body_offset;
+		out->ctl_body_len = c.ctl_body_len;
+	}
+	/* Only the signers were kept (never members or attributes when not decoding). */
+	for (size_t i = 0; i < c.nsigners; i++)
+		signer_free(&c.signers[i]);
+	free(c.signers);
 	return rc;
 }
 
@@ -697,12 +915,8 @@ void cat_free(struct catalog *c)
 	for (size_t i = 0; i < c->nattrs; i++)
 		namevalue_free(&c->attrs[i]);
 	free(c->attrs);
-	for (size_t i = 0; i < c->nsigners; i++) {
-		free(c->signers[i].subject);
-		free(c->signers[i].issuer);
-		free(c->signers[i].serial);
-		free(c->signers[i].digest);
-	}
+	for (size_t i = 0; i < c->nsigners; i++)
+		signer_free(&c->signers[i]);
 	free(c->signers);
 	free(c);
 }

@@ -13,10 +13,15 @@ static const struct cli_opt show_opts[] = {
 	{ NULL, NULL, false, NULL },
 };
 
+/* Upper-case hex of p[0..n) into out (2n + 1 bytes); by table: it runs for every member. */
 static void hex(char *out, const unsigned char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02X", p[i]);
+	static const char digits[] = "0123456789ABCDEF";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
 	out[2 * n] = '\0';
 }
 
@@ -102,15 +107,20 @@ static void json_catalog(struct dc_json *j, const struct catalog *c, const char 
  */
 static const char *safe(char *out, size_t n, const char *s)
 {
+	static const char digits[] = "0123456789ABCDEF";
 	size_t used = 0;
 
 	for (; s && *s && used + 5 < n; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c < 0x20 || c == 0x7f)
-			used += (size_t)snprintf(out + used, n - used, "\\x%02X", c);
-		else
+		if (c < 0x20 || c == 0x7f) {
+			out[used++] = '\\';
+			out[used++] = 'x';
+			out[used++] = digits[c >> 4];
+			out[used++] = digits[c & 15];
+		} else {
 			out[used++] = (char)c;
+		}
 	}
 	out[used] = '\0';
 	return out;

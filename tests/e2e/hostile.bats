@@ -1233,6 +1233,22 @@ load ../hostile/lib
 	hostile_case key-catalog-trailing
 }
 
+@test "hostile key-catalog-wrong-content-type" {
+	hostile_case key-catalog-wrong-content-type
+}
+
+@test "hostile key-catalog-member-attr-oid-overflow" {
+	hostile_case key-catalog-member-attr-oid-overflow
+}
+
+@test "hostile key-catalog-nv-value-surrogate" {
+	hostile_case key-catalog-nv-value-surrogate
+}
+
+@test "hostile key-catalog-cert-garbage" {
+	hostile_case key-catalog-cert-garbage
+}
+
 @test "hostile key-pass-file-missing" {
 	hostile_case key-pass-file-missing
 }

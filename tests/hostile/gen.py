@@ -697,6 +697,10 @@ KEY = {
     "catalog-indefinite": {"x.cat": lambda: CAT["indefinite-top"]()},
     "catalog-empty": {"x.cat": lambda: b""},
     "catalog-trailing": {"x.cat": lambda: catalog() + b"\0"},
+    "catalog-wrong-content-type": {"x.cat": lambda: CAT["wrong-content-type"]()},
+    "catalog-member-attr-oid-overflow": {"x.cat": lambda: CAT["member-attr-oid-overflow"]()},
+    "catalog-nv-value-surrogate": {"x.cat": lambda: CAT["nv-value-surrogate"]()},
+    "catalog-cert-garbage": {"x.cat": lambda: CAT["cert-garbage"]()},
     "pass-file-missing": {"key.pem": lambda: pki()["key_enc_pem"]},
 }
 
