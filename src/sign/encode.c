@@ -161,7 +161,7 @@ int sd_sort_certs(STACK_OF(X509) *certs, struct dc_error *err)
 	return rc;
 }
 
-/* The whole SignedData.contentInfo element of a catalog (validated by cat_read_buffer). */
+/* The whole SignedData.contentInfo element of a catalog (validated by cat_read_layout). */
 static int inner_content(const unsigned char **raw, size_t *raw_len, const unsigned char *p,
 			 size_t n, const char *name, struct dc_error *err)
 {
@@ -192,8 +192,9 @@ static int inner_content(const unsigned char **raw, size_t *raw_len, const unsig
 int sd_encode_checked(unsigned char **out, size_t *len, PKCS7 *p7, const unsigned char *orig,
 		      size_t orig_len, const char *name, struct dc_error *err)
 {
-	unsigned char *der = NULL;
-	int n = i2d_PKCS7(p7, &der);
+	/* The size first, then the encoding straight into our buffer: the CTL is copied once. */
+	int n = i2d_PKCS7(p7, NULL);
+	unsigned char *der, *p;
 	const unsigned char *a, *b;
 	size_t alen, blen;
 	int rc;
@@ -202,6 +203,13 @@ int sd_encode_checked(unsigned char **out, size_t *len, PKCS7 *p7, const unsigne
 	*len = 0;
 	if (n <= 0)
 		return sign_ossl_error(err, DC_ECRYPTO, "%s: encoding the signed catalog failed", name);
+	if (!(der = malloc((size_t)n)))
+		return dc_error_set(err, DC_ENOMEM, "out of memory");
+	p = der;
+	if (i2d_PKCS7(p7, &p) != n) {
+		free(der);
+		return sign_ossl_error(err, DC_ECRYPTO, "%s: encoding the signed catalog failed", name);
+	}
 	rc = inner_content(&a, &alen, orig, orig_len, name, err);
 	if (!rc)
 		rc = inner_content(&b, &blen, der, (size_t)n, "output", err);
@@ -209,13 +217,11 @@ int sd_encode_checked(unsigned char **out, size_t *len, PKCS7 *p7, const unsigne
 	if (!rc && (alen != blen || memcmp(a, b, alen)))
 		rc = dc_error_set(err, DC_EMISMATCH, "%s: the CTL would change when re-encoded; not written",
 				  name);
-	if (!rc && !(*out = malloc((size_t)n)))
-		rc = dc_error_set(err, DC_ENOMEM, "out of memory");
-	if (!rc) {
-		memcpy(*out, der, (size_t)n);
-		*len = (size_t)n;
+	if (rc) {
+		free(der);
+		return rc;
 	}
-	OPENSSL_free(der);
-	return rc;
+	*out = der;
+	*len = (size_t)n;
+	return 0;
 }
-

@@ -21,7 +21,7 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
-#include "../cat/cat.h"
+#include "../cat/layout.h"
 #include "../cat/oids.h"
 #include "internal.h"
 
@@ -131,6 +131,25 @@ static int parse_p7(PKCS7 **p7, const unsigned char *cat, size_t len, const char
 	return 0;
 }
 
+/*
+ * The catalog's SignedData.contentInfo (OID szOID_CTL + the CTL) as OpenSSL
+ * holds it: only these bytes are decoded, not the old signature that is
+ * about to be dropped.  The CTL stays one opaque value (an ASN1_TYPE).
+ */
+static int parse_content(PKCS7 **content, const unsigned char *cat, const struct cat_layout *lay,
+			 const char *name, struct dc_error *err)
+{
+	const unsigned char *p = cat + lay->content_offset;
+
+	*content = lay->content_len <= INT32_MAX ? d2i_PKCS7(NULL, &p, (long)lay->content_len) : NULL;
+	if (!*content || p != cat + lay->content_offset + lay->content_len) {
+		PKCS7_free(*content);
+		*content = NULL;
+		return sign_ossl_error(err, DC_EFORMAT, "%s: OpenSSL cannot read the catalog's content", name);
+	}
+	return 0;
+}
+
 static int add_certs(PKCS7 *p7, const struct signer *s, size_t *count, struct dc_error *err)
 {
 	STACK_OF(X509) *all = sk_X509_new_null();
@@ -159,8 +178,8 @@ int sign_catalog(unsigned char **out, size_t *out_len, const unsigned char *cat,
 		 const char *name, const struct signer *s, const struct sign_options *o,
 		 struct sign_result *res, struct dc_error *err)
 {
-	struct catalog *c = NULL;
-	PKCS7 *in = NULL, *p7 = NULL;
+	struct cat_layout lay;
+	PKCS7 *content = NULL, *p7 = NULL;
 	PKCS7_SIGNER_INFO *si;
 	EVP_MD *md = NULL;
 	int rc;
@@ -168,10 +187,11 @@ int sign_catalog(unsigned char **out, size_t *out_len, const unsigned char *cat,
 	*out = NULL;
 	*out_len = 0;
 	memset(res, 0, sizeof(*res));
-	if ((rc = cat_read_buffer(&c, cat, len, name, err)) ||
+	/* The whole catalog is checked as strictly as show reads it, but no member is decoded. */
+	if ((rc = cat_read_layout(&lay, cat, len, name, err)) ||
 	    (rc = signer_check_cert(res, s->cert, o->now, o->strict, err)) ||
 	    (rc = sign_md_fetch(&md, o->digest, "--digest", err)) ||
-	    (rc = parse_p7(&in, cat, len, name, err)))
+	    (rc = parse_content(&content, cat, &lay, name, err)))
 		goto done;
 	/* A fresh SignedData around the old content: re-signing drops every old signer and certificate. */
 	if (!(p7 = PKCS7_new()) || !PKCS7_set_type(p7, NID_pkcs7_signed)) {
@@ -179,13 +199,13 @@ int sign_catalog(unsigned char **out, size_t *out_len, const unsigned char *cat,
 		goto done;
 	}
 	PKCS7_free(p7->d.sign->contents);
-	p7->d.sign->contents = in->d.sign->contents;
-	in->d.sign->contents = NULL;
+	p7->d.sign->contents = content;
+	content = NULL;
 	if (!(si = PKCS7_add_signature(p7, s->cert, s->key, md))) {
 		rc = sign_ossl_error(err, DC_ECRYPTO, "setting up the signer failed");
 		goto done;
 	}
-	if ((rc = add_signed_attrs(si, cat + c->ctl_body_offset, c->ctl_body_len, md, o, err)))
+	if ((rc = add_signed_attrs(si, cat + lay.ctl_body_offset, lay.ctl_body_len, md, o, err)))
 		goto done;
 	if (PKCS7_SIGNER_INFO_sign(si) != 1) {
 		rc = sign_ossl_error(err, DC_ECRYPTO, "signing failed");
@@ -203,9 +223,8 @@ int sign_catalog(unsigned char **out, size_t *out_len, const unsigned char *cat,
 	snprintf(res->digest, sizeof(res->digest), "%s", o->digest ? o->digest : "sha256");
 done:
 	EVP_MD_free(md);
-	PKCS7_free(in);
+	PKCS7_free(content);
 	PKCS7_free(p7);
-	cat_free(c);
 	return rc;
 }
 
@@ -213,7 +232,7 @@ int sign_timestamp(unsigned char **out, size_t *out_len, const unsigned char *ca
 		   const char *name, const struct sign_ts_options *ts, struct sign_result *res,
 		   struct dc_error *err)
 {
-	struct catalog *c = NULL;
+	struct cat_layout lay;
 	PKCS7 *p7 = NULL;
 	PKCS7_SIGNER_INFO *si;
 	X509 *signer;
@@ -222,15 +241,15 @@ int sign_timestamp(unsigned char **out, size_t *out_len, const unsigned char *ca
 	*out = NULL;
 	*out_len = 0;
 	memset(res, 0, sizeof(*res));
-	if ((rc = cat_read_buffer(&c, cat, len, name, err)) || (rc = parse_p7(&p7, cat, len, name, err)))
+	if ((rc = cat_read_layout(&lay, cat, len, name, err)) || (rc = parse_p7(&p7, cat, len, name, err)))
 		goto done;
-	if (c->nsigners == 0) {
+	if (lay.nsigners == 0) {
 		rc = dc_error_set(err, DC_EUSAGE, "%s: the catalog is not signed; sign it first", name);
 		goto done;
 	}
-	if (c->nsigners > 1) {
+	if (lay.nsigners > 1) {
 		rc = dc_error_set(err, DC_EUSAGE, "%s: has %zu signatures; a catalog carries one", name,
-				  c->nsigners);
+				  lay.nsigners);
 		goto done;
 	}
 	si = sk_PKCS7_SIGNER_INFO_value(PKCS7_get_signer_info(p7), 0);
@@ -252,6 +271,5 @@ int sign_timestamp(unsigned char **out, size_t *out_len, const unsigned char *ca
 	rc = sd_encode_checked(out, out_len, p7, cat, len, name, err);
 done:
 	PKCS7_free(p7);
-	cat_free(c);
 	return rc;
 }

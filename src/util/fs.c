@@ -33,10 +33,24 @@ int fs_read_file(unsigned char **out, size_t *len, const char *path, size_t max,
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return dc_error_set(err, DC_EIO, "%s: cannot open: %s", path, strerror(errno));
-	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) != 0) {
+		st.st_size = 0; /* size unknown: read and grow */
+	} else if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		return dc_error_set(err, DC_EIO, "%s: %s", path,
 				    S_ISDIR(st.st_mode) ? "is a directory, not a file" : "not a regular file");
+	}
+	/*
+	 * The size fstat gives, plus one byte to see the end in the same read:
+	 * one allocation and one read for a file that does not change meanwhile
+	 * (a 4 MB catalog took seven reallocs).  A file that grows still reads.
+	 */
+	if (st.st_size > 0 && (unsigned long long)st.st_size < max) {
+		cap = (size_t)st.st_size + 1;
+		if (!(data = malloc(cap))) {
+			close(fd);
+			return dc_error_set(err, DC_ENOMEM, "%s: out of memory (%zu bytes)", path, cap);
+		}
 	}
 	for (;;) {
 		ssize_t n;
@@ -492,6 +506,8 @@ int fs_stage(char **tmp_out, const char *path, const void *data, size_t len, str
 	char *tmp = malloc(n + 16);
 	const unsigned char *p = data;
 	int fd, rc = 0;
+	struct stat st;
+	bool replacing = lstat(path, &st) == 0;
 
 	*tmp_out = NULL;
 	if (!tmp)
@@ -520,7 +536,15 @@ int fs_stage(char **tmp_out, const char *path, const void *data, size_t len, str
 	/* mkstemp makes the file 0600; a catalog is an ordinary file. */
 	if (!rc && fchmod(fd, 0644) != 0)
 		rc = dc_error_set(err, DC_EIO, "%s: chmod failed: %s", tmp, strerror(errno));
-	if (!rc && fsync(fd) != 0)
+	/*
+	 * A killed process needs only the rename of a complete file; fsync is
+	 * for power loss: without it some file systems (XFS; ext4 with
+	 * noauto_da_alloc) can leave the renamed path empty.  That matters
+	 * when an existing catalog is replaced (the good old one must not turn
+	 * into nothing); a new file has nothing to lose, so it is not synced,
+	 * like osslsigncode and SignTool output (a catalog is rebuilt anyway).
+	 */
+	if (!rc && replacing && fsync(fd) != 0)
 		rc = dc_error_set(err, DC_EIO, "%s: fsync failed: %s", tmp, strerror(errno));
 	if (close(fd) != 0 && !rc)
 		rc = dc_error_set(err, DC_EIO, "%s: close failed: %s", tmp, strerror(errno));
@@ -563,7 +587,9 @@ int fs_write_atomic(const char *path, const void *data, size_t len, struct dc_er
 
 	if (rc)
 		return rc;
-	rc = fs_commit(tmp, path, err);
-	fs_discard(tmp);
+	if ((rc = fs_commit(tmp, path, err)))
+		fs_discard(tmp);
+	else
+		free(tmp); /* renamed: nothing left to remove */
 	return rc;
 }

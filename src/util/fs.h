@@ -52,7 +52,9 @@ void fs_list_free(char **list, size_t count);
 /*
  * Writes data to path through a temporary file in the same directory that is
  * renamed over path only once complete: on any error the old path is
- * untouched and no temporary file is left behind.
+ * untouched and no temporary file is left behind.  When path exists the
+ * data is synced to disk before the rename, so not even a power loss can
+ * leave an empty file where the old one was.
  */
 int fs_write_atomic(const char *path, const void *data, size_t len, struct dc_error *err);
 

@@ -617,6 +617,110 @@ static void test_sign__timestamp_needs_a_signed_catalog(void **state)
 	free(cat);
 }
 
+/* ---- what sign_catalog refuses: exactly what the strict reader refuses ---- */
+
+/* Position of needle in hay, or -1. */
+static long t_find(const unsigned char *hay, size_t n, const void *needle, size_t m)
+{
+	for (size_t i = 0; m <= n && i + m <= n; i++)
+		if (!memcmp(hay + i, needle, m))
+			return (long)i;
+	return -1;
+}
+
+static void test_sign__refuses_what_the_reader_refuses(void **state)
+{
+	/* CAT_NAMEVALUE 1.3.6.1.4.1.311.12.2.1, and its arc 12 re-encoded as 80 0c (not minimal) */
+	static const unsigned char nv[] = { 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0c, 0x02, 0x01 };
+	static const unsigned char nv_bad[] = { 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x80, 0x0c, 0x01 };
+	/* "a.inf" as a UTF-16LE value, and with a lone high surrogate first */
+	static const unsigned char val[] = { 'a', 0, '.', 0, 'i', 0, 'n', 0, 'f', 0 };
+	static const unsigned char val_bad[] = { 0, 0xd8, '.', 0, 'i', 0, 'n', 0, 'f', 0 };
+	static const struct {
+		const char *what;
+		const unsigned char *old, *new;
+		size_t len;
+		const char *has; /* a part of the message */
+	} rows[] = {
+		{ "malformed member attribute OID", nv, nv_bad, sizeof(nv),
+		  "member attribute type: malformed OBJECT IDENTIFIER: an arc is not minimally encoded" },
+		{ "lone surrogate in File", val, val_bad, sizeof(val),
+		  "value of attribute 'File': UTF-16 text has an unpaired surrogate" },
+	};
+	EVP_PKEY *key = t_key(false);
+	X509 *cert = t_cert(key, "Contoso Test", T0 - DAY, T0 + DAY, "codeSigning", "digitalSignature", NULL, NULL, 7);
+	struct signer *s = t_signer(key, cert);
+	struct sign_options o = defaults();
+	size_t len;
+	unsigned char *cat = t_catalog(&len), *bad = malloc(len + 1);
+
+	(void)state;
+	assert_non_null(bad);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]) + 2; i++) {
+		struct dc_error e1 = { 0, "" }, e2 = { 0, "" };
+		struct sign_result res;
+		struct catalog *c = NULL;
+		unsigned char *out = (unsigned char *)1;
+		size_t out_len = 1, n = len;
+
+		memcpy(bad, cat, len);
+		if (i < sizeof(rows) / sizeof(rows[0])) {
+			long at = t_find(bad, len, rows[i].old, rows[i].len);
+
+			assert_true(at > 0);
+			memcpy(bad + (size_t)at, rows[i].new, rows[i].len);
+		} else if (i == sizeof(rows) / sizeof(rows[0])) {
+			bad[len] = 0; /* one trailing byte */
+			n = len + 1;
+		} else {
+			memcpy(bad, "MZ\x90\x00", 4); /* a PE file, not DER */
+		}
+		assert_int_equal(cat_read_buffer(&c, bad, n, "t.cat", &e1), DC_EFORMAT);
+		assert_int_equal(sign_catalog(&out, &out_len, bad, n, "t.cat", s, &o, &res, &e2), DC_EFORMAT);
+		assert_string_equal(e2.msg, e1.msg);
+		if (i < sizeof(rows) / sizeof(rows[0]) && !strstr(e2.msg, rows[i].has))
+			fail_msg("%s: \"%s\" lacks \"%s\"", rows[i].what, e2.msg, rows[i].has);
+		assert_null(out);
+		assert_int_equal(out_len, 0);
+	}
+	free(bad);
+	free(cat);
+	signer_free(s);
+}
+
+/* An attribute drvcat does not know, well formed, is signed over unchanged. */
+static void test_sign__unknown_member_attribute_is_kept(void **state)
+{
+	/* MEMBERINFO2 1.3.6.1.4.1.311.12.2.3 -> 1.3.6.1.4.1.311.12.2.99 (same length) */
+	static const unsigned char mi[] = { 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0c, 0x02, 0x02 };
+	EVP_PKEY *key = t_key(false);
+	X509 *cert = t_cert(key, "Contoso Test", T0 - DAY, T0 + DAY, "codeSigning", "digitalSignature", NULL, NULL, 7);
+	struct signer *s = t_signer(key, cert);
+	struct sign_options o = defaults();
+	struct sign_result res;
+	struct dc_error err = { 0, "" };
+	struct catalog *c0 = NULL, *c1 = NULL;
+	size_t len, out_len = 0;
+	unsigned char *cat = t_catalog(&len), *out = NULL;
+	long at = t_find(cat, len, mi, sizeof(mi));
+
+	(void)state;
+	assert_true(at > 0);
+	cat[(size_t)at + sizeof(mi) - 1] = 99;
+	assert_int_equal(cat_read_buffer(&c0, cat, len, "t.cat", &err), 0);
+	if (sign_catalog(&out, &out_len, cat, len, "t.cat", s, &o, &res, &err))
+		fail_msg("sign_catalog: %s", err.msg);
+	assert_int_equal(cat_read_buffer(&c1, out, out_len, "s.cat", &err), 0);
+	assert_int_equal(c1->ctl_body_len, c0->ctl_body_len);
+	assert_memory_equal(out + c1->ctl_body_offset, cat + c0->ctl_body_offset, c0->ctl_body_len);
+	assert_int_equal(c1->nsigners, 1);
+	cat_free(c0);
+	cat_free(c1);
+	free(out);
+	free(cat);
+	signer_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -630,6 +734,8 @@ int main(void)
 		cmocka_unit_test(test_sign__pass_sources),
 		cmocka_unit_test(test_sign__load_errors_and_successes),
 		cmocka_unit_test(test_sign__timestamp_needs_a_signed_catalog),
+		cmocka_unit_test(test_sign__refuses_what_the_reader_refuses),
+		cmocka_unit_test(test_sign__unknown_member_attribute_is_kept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
