@@ -1,7 +1,8 @@
 /*
- * write.h - encoding a catalog (catalog-format.md §1-§5) with OpenSSL's ASN.1
- * templates.  The output is the unsigned "signed-data shaped" PKCS#7 that
- * MakeCat and Inf2Cat write: no certificates, no signers, the CTL as content.
+ * write.h - encoding a catalog (catalog-format.md §1-§5) as DER, written
+ * directly (src/asn1/der_write.h).  The output is the unsigned "signed-data
+ * shaped" PKCS#7 that MakeCat and Inf2Cat write: no certificates, no
+ * signers, the CTL as content.
  */
 #ifndef DRVCAT_CAT_WRITE_H
 #define DRVCAT_CAT_WRITE_H
@@ -42,8 +43,15 @@ struct cat_spec {
 
 /*
  * Encodes the catalog.  Members are sorted by tag bytes as Microsoft sorts
- * them; the list identifier is derived from the content, so the same spec
- * always gives the same bytes.  *out is malloc'd.
+ * them (members with equal tags keep the order of spec->files); the list
+ * identifier is derived from the content, so the same spec always gives the
+ * same bytes.  *out is malloc'd, exactly *len bytes; nothing else is kept.
+ * Memory: the catalog itself, a small (24-byte) record per member, the
+ * UTF-16 text of names and attributes, and one member's attributes at a time.
+ * Errors: DC_EUSAGE for a version other than 1 or 2 or a time outside the
+ * years 0000-9999; DC_EFORMAT for text that is not UTF-8 (naming the member
+ * or catalog attribute); DC_ENOMEM when out of memory or when the catalog
+ * would exceed CAT_MAX_FILE, the most the reader accepts.
  */
 int cat_write(unsigned char **out, size_t *len, const struct cat_spec *spec,
 	      struct dc_error *err);

@@ -3,9 +3,12 @@
  * by the strict reader (cat_read_buffer) for v1 and v2 catalogs with PE and
  * flat members, page-hash tables and catalog attributes; the exact member
  * tags and their order, checked in the DER bytes themselves as well as
- * through the reader (catalog-format.md §3.1, §4.2, §5.1); the DER walker's
- * rejections with the exact message for each malformed shape; and the reader
- * on every truncation and many byte flips of small valid catalogs.
+ * through the reader (catalog-format.md §3.1, §4.2, §5.1); the writer's
+ * bytes pinned to what the OpenSSL-template writer made, its DER helpers
+ * (der_write.h: length octets at every boundary, SET OF order against
+ * OpenSSL's i2d, no write past the buffer) and its time forms; the DER
+ * walker's rejections with the exact message for each malformed shape; and
+ * the reader on every truncation and many byte flips of small valid catalogs.
  *
  * Digests here are made-up byte patterns chosen so that the sort order of
  * the tags differs from the order the files are given in.
@@ -21,10 +24,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/asn1.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "../../src/asn1/der.h"
+#include "../../src/asn1/der_write.h"
 #include "../../src/cat/cat.h"
+#include "../../src/cat/layout.h"
+#include "../../src/cat/oids.h"
 #include "../../src/cat/write.h"
 
 #define NAME "t.cat"
@@ -569,6 +577,497 @@ static void test_cat__empty_catalog_and_bad_version(void **state)
 	}
 }
 
+/* ---- the DER writer (der_write.h) and what cat_write makes with it ---- */
+
+/*
+ * The fixture's catalogs, byte for byte: the SHA-256 of what the OpenSSL
+ * ASN.1-template writer produced before cat_write wrote DER directly.
+ */
+static void test_cat__fixture_bytes_match_the_template_writer(void **state)
+{
+	static const struct {
+		unsigned version;
+		size_t len;
+		const char *sha256;
+	} golden[] = {
+		{ 1, 2073, "ce72f3bfad6b5bd1ce36112c82eba9c4138bdec5ccc14096ea25dc9367cd85ec" },
+		{ 2, 2291, "70eb631de3b9303a364ddf6c24aaef8517073db313e27e863e0d0254de3b6ae1" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(golden) / sizeof(golden[0]); i++) {
+		struct fixture f;
+		unsigned char *der = NULL, md[32];
+		char hex[65];
+		size_t len = 0;
+
+		fixture_init(&f, golden[i].version);
+		write_ok(&der, &len, &f.spec);
+		assert_int_equal(len, golden[i].len);
+		assert_int_equal(EVP_Digest(der, len, md, NULL, EVP_sha256(), NULL), 1);
+		for (size_t k = 0; k < 32; k++)
+			snprintf(hex + 2 * k, 3, "%02x", md[k]);
+		assert_string_equal(hex, golden[i].sha256);
+		free(der);
+	}
+}
+
+struct der_len_case {
+	size_t len;
+	unsigned char header[6]; /* of an OCTET STRING with len contents octets */
+	size_t header_len;
+};
+
+/* Around every boundary of the length octets (X.690 8.1.3.4-5). */
+static const struct der_len_case der_len_cases[] = {
+	{ 0, { 0x04, 0x00 }, 2 },
+	{ 1, { 0x04, 0x01 }, 2 },
+	{ 127, { 0x04, 0x7f }, 2 },
+	{ 128, { 0x04, 0x81, 0x80 }, 3 },
+	{ 255, { 0x04, 0x81, 0xff }, 3 },
+	{ 256, { 0x04, 0x82, 0x01, 0x00 }, 4 },
+	{ 65535, { 0x04, 0x82, 0xff, 0xff }, 4 },
+	{ 65536, { 0x04, 0x83, 0x01, 0x00, 0x00 }, 5 },
+	{ 16777215, { 0x04, 0x83, 0xff, 0xff, 0xff }, 5 },
+	{ 16777216, { 0x04, 0x84, 0x01, 0x00, 0x00, 0x00 }, 6 },
+};
+
+static void test_cat__der_write_lengths_at_the_long_form_boundaries(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(der_len_cases) / sizeof(der_len_cases[0]); i++) {
+		const struct der_len_case *t = &der_len_cases[i];
+		unsigned char hdr[8], ossl[8], *p = ossl;
+		struct der_writer w;
+
+		/* sizes, and the same header and size OpenSSL gives */
+		assert_int_equal(der_header_size(t->len), t->header_len);
+		assert_int_equal(der_tlv_size(t->len), t->header_len + t->len);
+		assert_int_equal(ASN1_object_size(0, (int)t->len, V_ASN1_OCTET_STRING),
+				 (int)(t->header_len + t->len));
+		der_writer_init(&w, hdr, t->header_len);
+		der_put_header(&w, DER_OCTET_STRING, t->len);
+		assert_true(der_writer_full(&w));
+		assert_memory_equal(hdr, t->header, t->header_len);
+		ASN1_put_object(&p, 0, (int)t->len, V_ASN1_OCTET_STRING, V_ASN1_UNIVERSAL);
+		assert_int_equal(p - ossl, t->header_len);
+		assert_memory_equal(ossl, t->header, t->header_len);
+
+		/* a whole element, read back by the strict reader (which refuses non-minimal lengths) */
+		if (t->len <= 65536) {
+			size_t total = t->header_len + t->len;
+			unsigned char *buf = malloc(total), *body = calloc(1, t->len + 1);
+			struct dc_error err = { 0, "" };
+			struct der d;
+			struct der_elem e;
+
+			assert_non_null(buf);
+			assert_non_null(body);
+			memset(body, 0x5a, t->len);
+			der_writer_init(&w, buf, total);
+			der_put_tlv(&w, DER_OCTET_STRING, body, t->len);
+			assert_true(der_writer_full(&w));
+			der_init(&d, buf, total, NAME);
+			assert_int_equal(der_next(&d, &e, &err), 0);
+			assert_int_equal(e.len, t->len);
+			assert_int_equal(e.raw_len, total);
+			assert_true(der_at_end(&d));
+			free(buf);
+			free(body);
+		}
+	}
+	assert_int_equal(der_header_size(SIZE_MAX), 2 + sizeof(size_t));
+}
+
+static void test_cat__der_write_never_writes_past_its_buffer(void **state)
+{
+	unsigned char buf[6] = { 0 }, *p;
+	struct der_writer w;
+
+	(void)state;
+	/* exactly full */
+	der_writer_init(&w, buf, 4);
+	der_put_tlv(&w, DER_OCTET_STRING, "ab", 2);
+	assert_true(der_writer_full(&w));
+	assert_memory_equal(buf, "\x04\x02" "ab", 4);
+	/* a put that does not fit writes nothing, and the writer stays failed */
+	der_writer_init(&w, buf, 4);
+	memset(buf, 0xee, sizeof(buf));
+	der_put_header(&w, DER_SEQUENCE, 3);
+	der_put(&w, "xyz", 3);
+	assert_int_equal(w.len, 2);
+	assert_true(w.overflow);
+	assert_int_equal(buf[2], 0xee);
+	assert_null(der_reserve(&w, 1));
+	der_put(&w, "x", 1);
+	assert_int_equal(w.len, 2);
+	assert_false(der_writer_full(&w));
+	/* a header whose length octets do not fit is not half-written */
+	der_writer_init(&w, buf, 2);
+	der_put_header(&w, DER_OCTET_STRING, 300);
+	assert_int_equal(w.len, 0);
+	assert_false(der_writer_full(&w));
+	/* short of the end: not full either */
+	der_writer_init(&w, buf, 6);
+	assert_non_null(p = der_reserve(&w, 5));
+	assert_ptr_equal(p, buf);
+	assert_false(der_writer_full(&w));
+	/* size arithmetic saturates instead of wrapping */
+	assert_int_equal(der_size_add(2, 3), 5);
+	assert_int_equal(der_size_add(SIZE_MAX - 1, 2), SIZE_MAX);
+	assert_int_equal(der_tlv_size(SIZE_MAX - 5), SIZE_MAX);
+	assert_int_equal(der_tlv_size(SIZE_MAX), SIZE_MAX);
+}
+
+/* The SET OF encoding of els (in this order) by OpenSSL's i2d; *out is OPENSSL_malloc'd. */
+static int openssl_set_of(unsigned char **out, const struct der_span *els, size_t n)
+{
+	STACK_OF(ASN1_TYPE) *sk = sk_ASN1_TYPE_new_null();
+	int len = -1;
+
+	assert_non_null(sk);
+	for (size_t i = 0; i < n; i++) {
+		ASN1_TYPE *t = ASN1_TYPE_new();
+		ASN1_STRING *s = ASN1_STRING_new();
+
+		/* SEQUENCE, SET and OTHER carry their whole encoding verbatim through i2d */
+		assert_non_null(t);
+		assert_non_null(s);
+		assert_int_equal(ASN1_STRING_set(s, els[i].p, (int)els[i].len), 1);
+		ASN1_TYPE_set(t, els[i].p[0] == 0x30 ? V_ASN1_SEQUENCE :
+				 els[i].p[0] == 0x31 ? V_ASN1_SET : V_ASN1_OTHER, s);
+		assert_true(sk_ASN1_TYPE_push(sk, t) > 0);
+	}
+	*out = NULL;
+	len = i2d_ASN1_SET_ANY(sk, out);
+	sk_ASN1_TYPE_pop_free(sk, ASN1_TYPE_free);
+	return len;
+}
+
+/* der_put_set of els (n <= 8) into a fresh buffer; returns its length. */
+static size_t our_set_of(unsigned char **out, const struct der_span *els, size_t n)
+{
+	struct der_span copy[8];
+	size_t total = der_tlv_size(der_set_content_size(els, n));
+	struct der_writer w;
+
+	assert_true(n <= 8);
+	memcpy(copy, els, n * sizeof(*els));
+	*out = malloc(total);
+	assert_non_null(*out);
+	der_writer_init(&w, *out, total);
+	der_put_set(&w, copy, n);
+	assert_true(der_writer_full(&w));
+	return total;
+}
+
+static void test_cat__der_set_of_order_is_openssls(void **state)
+{
+	/*
+	 * Encodings compared as octet strings: the length octets decide first
+	 * (30 05 < 30 07 < 30 7f < 30 81 80 < 30 82 01 00), then the contents;
+	 * equal elements both stay.
+	 */
+	static const unsigned char a[] = { 0x30, 0x07, 0x06, 0x01, 0x2a, 0x31, 0x02, 0x05, 0x00 };
+	static const unsigned char b[] = { 0x30, 0x05, 0x06, 0x03, 0x2b, 0x06, 0x01 };
+	static const unsigned char c[] = { 0x30, 0x05, 0x06, 0x03, 0x2b, 0x06, 0x02 };
+	static const unsigned char d[] = { 0x04, 0x00 };
+	unsigned char big1[2 + 127], big2[3 + 128], big3[4 + 256];
+	struct der_span els[] = {
+		{ big3, sizeof(big3) }, { a, sizeof(a) }, { c, sizeof(c) }, { big2, sizeof(big2) },
+		{ d, sizeof(d) }, { b, sizeof(b) }, { big1, sizeof(big1) }, { c, sizeof(c) },
+	};
+	const struct der_span want[] = {
+		{ d, sizeof(d) }, { b, sizeof(b) }, { c, sizeof(c) }, { c, sizeof(c) },
+		{ a, sizeof(a) }, { big1, sizeof(big1) }, { big2, sizeof(big2) }, { big3, sizeof(big3) },
+	};
+	unsigned char *ours, *theirs;
+	size_t n, at = 4; /* after 31 82 LL LL */
+	int m;
+
+	(void)state;
+	memset(big1, 0, sizeof(big1));
+	memcpy(big1, "\x30\x7f", 2);
+	memset(big2, 0, sizeof(big2));
+	memcpy(big2, "\x30\x81\x80", 3);
+	memset(big3, 0, sizeof(big3));
+	memcpy(big3, "\x30\x82\x01\x00", 4);
+	n = our_set_of(&ours, els, 8);
+	for (size_t i = 0; i < 8; i++) {
+		assert_memory_equal(ours + at, want[i].p, want[i].len);
+		at += want[i].len;
+	}
+	assert_int_equal(at, n);
+	m = openssl_set_of(&theirs, els, 8);
+	assert_int_equal(m, n);
+	assert_memory_equal(ours, theirs, n);
+	free(ours);
+	OPENSSL_free(theirs);
+	/* a prefix sorts first (OpenSSL; X.690's zero padding only ties for non-DER input) */
+	{
+		struct der_span x = { (const unsigned char *)"\x04\x01\x00", 3 };
+		struct der_span y = { (const unsigned char *)"\x04\x01", 2 };
+
+		assert_true(der_set_cmp(&y, &x) < 0);
+		assert_true(der_set_cmp(&x, &y) > 0);
+		assert_int_equal(der_set_cmp(&x, &x), 0);
+	}
+
+	/* random sets of random elements: always OpenSSL's bytes */
+	{
+		static const unsigned char tags[] = { 0x30, 0x31, 0x04, 0x80, 0xa0 };
+		static const size_t lens[] = { 0, 1, 2, 3, 126, 127, 128, 129, 255, 256, 257 };
+		unsigned char pool[8][4 + 257];
+		uint32_t r = 12345;
+
+		for (int round = 0; round < 500; round++) {
+			struct der_span set[8];
+			size_t k = (size_t)(round % 9 == 8 ? 0 : round % 9);
+
+			for (size_t i = 0; i < k; i++) {
+				struct der_writer w;
+				size_t len;
+				unsigned char tag;
+
+				r = r * 1103515245u + 12345u;
+				len = lens[(r >> 8) % (sizeof(lens) / sizeof(lens[0]))];
+				tag = tags[(r >> 16) % sizeof(tags)];
+				der_writer_init(&w, pool[i], der_tlv_size(len));
+				der_put_header(&w, tag, len);
+				for (size_t j = 0; j < len; j++) {
+					r = r * 1103515245u + 12345u;
+					/* a two-letter alphabet, so long common prefixes are common */
+					pool[i][w.len + j] = (unsigned char)((r >> 20) & 1);
+				}
+				set[i].p = pool[i];
+				set[i].len = der_tlv_size(len);
+			}
+			n = our_set_of(&ours, set, k);
+			m = openssl_set_of(&theirs, set, k);
+			assert_int_equal(m, n);
+			assert_memory_equal(ours, theirs, n);
+			free(ours);
+			OPENSSL_free(theirs);
+		}
+	}
+}
+
+/*
+ * Every member's subjectAttributes SET of a catalog in SET OF order, checked
+ * in the bytes with the strict reader; returns the number of members.
+ */
+static size_t check_member_sets_sorted(const unsigned char *der, size_t len)
+{
+	struct dc_error err = { 0, "" };
+	struct der top, ci, sd, inner, ctl, subjects;
+	struct der_elem e;
+	size_t n = 0;
+
+	der_init(&top, der, len, NAME);
+	assert_int_equal(der_next(&top, &e, &err), 0);          /* ContentInfo */
+	der_enter(&top, &e, &ci);
+	assert_int_equal(der_next(&ci, &e, &err), 0);           /* OID */
+	assert_int_equal(der_next(&ci, &e, &err), 0);           /* [0] */
+	der_enter(&ci, &e, &sd);
+	assert_int_equal(der_next(&sd, &e, &err), 0);           /* SignedData */
+	der_enter(&sd, &e, &inner);
+	for (int i = 0; i < 3; i++)                             /* version, digestAlgs, contentInfo */
+		assert_int_equal(der_next(&inner, &e, &err), 0);
+	der_enter(&inner, &e, &ci);
+	assert_int_equal(der_next(&ci, &e, &err), 0);           /* OID */
+	assert_int_equal(der_next(&ci, &e, &err), 0);           /* [0] */
+	der_enter(&ci, &e, &sd);
+	assert_int_equal(der_next(&sd, &e, &err), 0);           /* CTL */
+	der_enter(&sd, &e, &ctl);
+	for (int i = 0; i < 5; i++)      /* usage, list id, time, algorithm, subjects */
+		assert_int_equal(der_next(&ctl, &e, &err), 0);
+	der_enter(&ctl, &e, &subjects);
+	while (!der_at_end(&subjects)) {
+		struct der ts, attrs;
+		struct der_span prev = { NULL, 0 };
+
+		assert_int_equal(der_expect(&subjects, &e, DER_SEQUENCE, "member", &err), 0);
+		der_enter(&subjects, &e, &ts);
+		assert_int_equal(der_expect(&ts, &e, DER_OCTET_STRING, "tag", &err), 0);
+		assert_int_equal(der_expect(&ts, &e, DER_SET, "attributes", &err), 0);
+		der_enter(&ts, &e, &attrs);
+		while (!der_at_end(&attrs)) {
+			struct der_span cur;
+
+			assert_int_equal(der_next(&attrs, &e, &err), 0);
+			cur.p = e.raw;
+			cur.len = e.raw_len;
+			if (prev.p)
+				assert_true(der_set_cmp(&prev, &cur) <= 0);
+			prev = cur;
+		}
+		n++;
+	}
+	return n;
+}
+
+static void test_cat__catalog_lengths_cross_every_boundary_and_sets_stay_sorted(void **state)
+{
+	/*
+	 * A catalog attribute whose value (UTF-16LE + NUL: 2 * chars + 2 bytes)
+	 * is 126, 128, 254, 256, 65534 and 65536 bytes long, and members whose
+	 * File and OSAttr attributes straddle 127/128 and 255/256 bytes (which
+	 * changes their order in the attribute SET): read back by the strict
+	 * reader, every value intact, every member's SET sorted.
+	 */
+	static const size_t value_chars[] = { 62, 63, 126, 127, 32766, 32767 };
+	static const size_t name_chars[] = { 1, 20, 40, 41, 42, 43, 44, 100, 101, 102, 103, 104 };
+	struct fixture f;
+	char *values[6], *names[12], *osattr;
+	struct cat_attr_in attrs[6];
+	struct cat_file_entry files[12];
+
+	(void)state;
+	for (size_t i = 0; i < 6; i++) {
+		values[i] = malloc(value_chars[i] + 1);
+		assert_non_null(values[i]);
+		memset(values[i], 'a' + (int)i, value_chars[i]);
+		values[i][value_chars[i]] = '\0';
+		attrs[i].name = "Len";
+		attrs[i].value = values[i];
+	}
+	osattr = malloc(43);
+	assert_non_null(osattr);
+	memset(osattr, '1', 42);
+	osattr[42] = '\0';
+	for (unsigned version = 1; version <= 2; version++) {
+		unsigned char *der = NULL, hdr[4];
+		size_t len = 0;
+		struct catalog *c;
+
+		fixture_init(&f, version);
+		for (size_t i = 0; i < 12; i++) {
+			names[i] = malloc(name_chars[i] + 1);
+			assert_non_null(names[i]);
+			memset(names[i], 'A' + (int)i, name_chars[i]);
+			names[i][name_chars[i]] = '\0';
+			memset(&files[i], 0, sizeof(files[i]));
+			files[i].file = names[i];
+			files[i].kind = i % 2 ? CAT_KIND_PE : CAT_KIND_FLAT;
+			fill(files[i].sha1, 20, (unsigned char)(i * 19), (unsigned char)i);
+			fill(files[i].sha256, 32, (unsigned char)(i * 23), (unsigned char)i);
+		}
+		f.spec.files = files;
+		f.spec.nfiles = 12;
+		f.spec.attrs = attrs;
+		f.spec.nattrs = 6;
+		f.spec.osattr = osattr;
+		write_ok(&der, &len, &f.spec);
+		c = read_ok(der, len);
+		assert_int_equal(c->nattrs, 6 + 3);
+		for (size_t i = 0; i < 6; i++)
+			assert_string_equal(c->attrs[i].value, values[i]);
+		assert_int_equal(c->nmembers, 12 * version);
+		for (size_t i = 0; i < c->nmembers; i++)
+			assert_string_equal(c->members[i].osattr, osattr);
+		assert_int_equal(check_member_sets_sorted(der, len), 12 * version);
+		/* the long forms in the bytes: 04 81 80, 04 82 01 00, 04 83 01 00 00 */
+		assert_true(find(der, len, "\x04\x81\x80", 3) > 0);
+		memcpy(hdr, "\x04\x82\x01\x00", 4);
+		assert_true(find(der, len, hdr, 4) > 0);
+		assert_true(find(der, len, "\x04\x83\x01\x00\x00", 5) > 0);
+		cat_free(c);
+		free(der);
+		for (size_t i = 0; i < 12; i++)
+			free(names[i]);
+	}
+	for (size_t i = 0; i < 6; i++)
+		free(values[i]);
+	free(osattr);
+}
+
+static void test_cat__time_is_utctime_until_2049_then_generalized(void **state)
+{
+	static const struct {
+		int64_t t;
+		const char *der; /* tag, length, text */
+	} cases[] = {
+		{ 315532800, "\x17\x0d" "800101000000Z" },         /* 1980 */
+		{ 2524607999LL, "\x17\x0d" "491231235959Z" },      /* last UTCTime second */
+		{ 2524608000LL, "\x18\x0f" "20500101000000Z" },    /* RFC 5280 4.1.2.5 */
+		{ 253402300799LL, "\x18\x0f" "99991231235959Z" },  /* last GeneralizedTime second */
+		{ -631152001LL, "\x18\x0f" "19491231235959Z" },
+		{ -62167219200LL, "\x18\x0f" "00000101000000Z" },
+	};
+	struct fixture f;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned char *der = NULL;
+		size_t len = 0, n = strlen(cases[i].der + 2) + 2;
+		struct catalog *c;
+
+		fixture_init(&f, 1 + (unsigned)(i % 2));
+		f.spec.this_update = cases[i].t;
+		write_ok(&der, &len, &f.spec);
+		assert_int_equal(count(der, len, cases[i].der, n), 1);
+		c = read_ok(der, len);
+		assert_int_equal(c->this_update, cases[i].t);
+		cat_free(c);
+		free(der);
+	}
+	/* no four-digit year: refused rather than written as a malformed time */
+	for (size_t i = 0; i < 2; i++) {
+		static const int64_t bad[] = { 253402300800LL, -62167219201LL };
+		struct dc_error err = { 0, "" };
+		unsigned char *der = (unsigned char *)"x";
+		size_t len = 99;
+		char want[96];
+
+		fixture_init(&f, 2);
+		f.spec.this_update = bad[i];
+		assert_int_equal(cat_write(&der, &len, &f.spec, &err), DC_EUSAGE);
+		snprintf(want, sizeof(want), "catalog time %lld is outside the years 0000-9999",
+			 (long long)bad[i]);
+		assert_string_equal(err.msg, want);
+		assert_null(der);
+		assert_int_equal(len, 0);
+	}
+}
+
+/*
+ * Sizes are checked before anything is written: a page table over
+ * CAT_MAX_FILE, or a catalog that would be larger than the reader accepts,
+ * fails with DC_ENOMEM without the tables ever being read (their lengths
+ * here are far beyond the buffer they point to).
+ */
+static void test_cat__oversized_catalogs_fail_before_writing(void **state)
+{
+	static const unsigned char table[4];
+	struct fixture f;
+	struct dc_error err = { 0, "" };
+	unsigned char *der = (unsigned char *)"x";
+	size_t len = 99;
+
+	(void)state;
+	fixture_init(&f, 1);
+	f.files[F_PE].pages_sha1 = table;
+	f.files[F_PE].pages_sha1_len = (size_t)CAT_MAX_FILE + 1;
+	assert_int_equal(cat_write(&der, &len, &f.spec, &err), DC_ENOMEM);
+	assert_string_equal(err.msg, "member drv.sys: page-hash table over 268435456 bytes");
+	assert_null(der);
+	assert_int_equal(len, 0);
+
+	/* two tables of 150 MiB each: every piece fits, the whole does not */
+	fixture_init(&f, 1);
+	f.files[F_PE].pages_sha1 = table;
+	f.files[F_PE].pages_sha1_len = 150u << 20;
+	f.files[F_TIE1].kind = CAT_KIND_PE;
+	f.files[F_TIE1].pages_sha1 = table;
+	f.files[F_TIE1].pages_sha1_len = 150u << 20;
+	der = (unsigned char *)"x";
+	assert_int_equal(cat_write(&der, &len, &f.spec, &err), DC_ENOMEM);
+	assert_string_equal(err.msg, "the catalog would be over 268435456 bytes, the most drvcat "
+				     "reads back");
+	assert_null(der);
+	assert_int_equal(len, 0);
+}
+
 /* ---- the DER walker ---- */
 
 struct der_case {
@@ -1013,6 +1512,418 @@ static void test_cat__no_allocation_outlives_a_call(void **state)
 			 ossl_live - before);
 }
 
+/*
+ * ---- reader: OIDs compared as DER bytes, malformed OIDs named, cat_read_layout ----
+ * (this block is the reader's; writer tests live above)
+ */
+
+/* Every OID_DER_* byte list of oids.h is the encoding of its dotted OID_* text. */
+static void test_cat__oid_der_constants_match_their_text(void **state)
+{
+#define OID_ROW(x) { #x, OID_##x, { OID_DER_##x }, sizeof((const unsigned char[]){ OID_DER_##x }) }
+	static const struct {
+		const char *what, *text;
+		unsigned char der[16];
+		size_t len;
+	} rows[] = {
+		OID_ROW(PKCS7_SIGNED), OID_ROW(CTL), OID_ROW(CATALOG_LIST),
+		OID_ROW(CATALOG_LIST_MEMBER), OID_ROW(CATALOG_LIST_MEMBER2), OID_ROW(CAT_NAMEVALUE),
+		OID_ROW(CAT_MEMBERINFO), OID_ROW(CAT_MEMBERINFO2), OID_ROW(SPC_INDIRECT_DATA),
+		OID_ROW(SPC_PE_IMAGE_DATA), OID_ROW(SPC_CAB_DATA), OID_ROW(SPC_LINK),
+		OID_ROW(PAGE_HASHES_V1), OID_ROW(PAGE_HASHES_V2), OID_ROW(SHA1), OID_ROW(SHA256),
+		OID_ROW(SHA384), OID_ROW(SHA512), OID_ROW(MD5), OID_ROW(RFC3161_TIMESTAMP),
+		OID_ROW(COUNTERSIGNATURE),
+	};
+#undef OID_ROW
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		unsigned char enc[64], elem[66];
+		size_t n = 0;
+		struct der d;
+		struct der_elem e;
+		struct dc_error err = { 0, "" };
+		char text[128];
+
+		if (der_oid_from_text(enc, sizeof(enc), &n, rows[i].text) != 0)
+			fail_msg("OID_%s: der_oid_from_text(\"%s\") failed", rows[i].what, rows[i].text);
+		if (n != rows[i].len || memcmp(enc, rows[i].der, n))
+			fail_msg("OID_DER_%s is not the encoding of %s", rows[i].what, rows[i].text);
+		/* and back: the element reads, compares equal, passes the check, prints the text */
+		elem[0] = DER_OID;
+		elem[1] = (unsigned char)n;
+		memcpy(elem + 2, enc, n);
+		der_init(&d, elem, n + 2, NAME);
+		assert_int_equal(der_next(&d, &e, &err), 0);
+		assert_true(der_oid_eq(&e, rows[i].der, rows[i].len));
+		assert_true(der_is_oid(&e, rows[i].text));
+		assert_int_equal(der_oid_check(&d, &e, rows[i].what, &err), 0);
+		assert_int_equal(der_oid_text(&d, &e, text, sizeof(text), &err), 0);
+		assert_string_equal(text, rows[i].text);
+	}
+}
+
+struct oid_text_case {
+	const char *text;
+	int rc;
+	unsigned char der[16];
+	size_t len;
+};
+
+static void test_cat__der_oid_from_text(void **state)
+{
+	static const struct oid_text_case cases[] = {
+		{ "1.3.14.3.2.26", 0, { 0x2b, 0x0e, 0x03, 0x02, 0x1a }, 5 },
+		{ "2.999", 0, { 0x88, 0x37 }, 2 },
+		{ "0.0", 0, { 0x00 }, 1 },
+		{ "1.39", 0, { 0x4f }, 1 },
+		{ "2.18446744073709551535", 0, { 0x81, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f }, 10 },
+		{ "1.2.18446744073709551615", 0, { 0x2a, 0x81, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f }, 11 },
+		{ "1.2.18446744073709551616", -1, { 0 }, 0 }, /* arc above 2^64-1 */
+		{ "2.18446744073709551536", -1, { 0 }, 0 },   /* 80 + arc overflows */
+		{ "1.40", -1, { 0 }, 0 },                     /* second arc > 39 under 1 */
+		{ "3.1", -1, { 0 }, 0 },                      /* first arc > 2 */
+		{ "1", -1, { 0 }, 0 },
+		{ "", -1, { 0 }, 0 },
+		{ "1..2", -1, { 0 }, 0 },
+		{ "1.2.", -1, { 0 }, 0 },
+		{ ".1.2", -1, { 0 }, 0 },
+		{ "1.2.x", -1, { 0 }, 0 },
+		{ "1.2 ", -1, { 0 }, 0 },
+		{ "-1.2", -1, { 0 }, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned char out[16];
+		size_t n = 99;
+		int rc = der_oid_from_text(out, sizeof(out), &n, cases[i].text);
+
+		if (rc != cases[i].rc)
+			fail_msg("\"%s\": got %d, want %d", cases[i].text, rc, cases[i].rc);
+		if (!rc && (n != cases[i].len || memcmp(out, cases[i].der, n)))
+			fail_msg("\"%s\": wrong encoding (%zu bytes)", cases[i].text, n);
+	}
+	/* an output buffer too small is an error, never an overrun */
+	{
+		unsigned char out[5];
+		size_t n;
+
+		assert_int_equal(der_oid_from_text(out, 4, &n, "1.3.14.3.2.26"), -1);
+		assert_int_equal(der_oid_from_text(out, sizeof(out), &n, "1.3.14.3.2.26"), 0);
+		assert_int_equal(n, 5);
+	}
+}
+
+struct oid_eq_case {
+	const char *what;
+	unsigned char in[24];
+	size_t len;
+	bool is_sha1;     /* der_oid_eq with sha1's content octets */
+	const char *msg;  /* der_oid_check's message, NULL when well-formed */
+};
+
+static void test_cat__oid_bytes_compare_and_check(void **state)
+{
+	static const unsigned char sha1[] = { OID_DER_SHA1 };
+	static const struct oid_eq_case cases[] = {
+		{ "sha1", { 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a }, 7, true, NULL },
+		{ "sha1 with one more arc", { 0x06, 0x06, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x01 }, 8, false, NULL },
+		{ "a prefix of sha1", { 0x06, 0x04, 0x2b, 0x0e, 0x03, 0x02 }, 6, false, NULL },
+		{ "sha1's bytes under another tag", { 0x04, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a }, 7, false, NULL },
+		{ "sha1 with a non-minimal last arc", { 0x06, 0x06, 0x2b, 0x0e, 0x03, 0x02, 0x80, 0x1a }, 8, false,
+		  NAME ": offset 0x0: t: malformed OBJECT IDENTIFIER: an arc is not minimally encoded (it starts with 0x80)" },
+		{ "non-minimal first subidentifier", { 0x06, 0x03, 0x80, 0x2b, 0x06 }, 5, false,
+		  NAME ": offset 0x0: t: malformed OBJECT IDENTIFIER: an arc is not minimally encoded (it starts with 0x80)" },
+		{ "largest 64-bit arc", { 0x06, 0x0b, 0x2a, 0x81, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+					  0x7f }, 13, false, NULL },
+		{ "arc of 2^64", { 0x06, 0x0b, 0x2a, 0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00 },
+		  13, false, NAME ": offset 0x0: t: malformed OBJECT IDENTIFIER: an arc does not fit in 64 bits" },
+		{ "ten 0xff octets", { 0x06, 0x0b, 0x2b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f },
+		  13, false, NAME ": offset 0x0: t: malformed OBJECT IDENTIFIER: an arc does not fit in 64 bits" },
+		{ "last octet continues", { 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x9a }, 7, false,
+		  NAME ": offset 0x0: t: malformed OBJECT IDENTIFIER: its last arc is cut off (the final octet has bit 8 set)" },
+		{ "empty", { 0x06, 0x00 }, 2, false,
+		  NAME ": offset 0x0: t: malformed OBJECT IDENTIFIER: it has no content octets" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct oid_eq_case *t = &cases[i];
+		struct dc_error err = { 0, "" };
+		struct der d;
+		struct der_elem e;
+		int rc;
+
+		der_init(&d, t->in, t->len, NAME);
+		if (der_next(&d, &e, &err))
+			fail_msg("%s: der_next: %s", t->what, err.msg);
+		if (DER_OID_IS(&e, sha1) != t->is_sha1)
+			fail_msg("%s: DER_OID_IS(sha1) is %d", t->what, !t->is_sha1);
+		if (e.id != DER_OID)
+			continue;
+		rc = der_oid_check(&d, &e, "t", &err);
+		if (t->msg ? rc != DC_EFORMAT || strcmp(err.msg, t->msg) : rc != 0)
+			fail_msg("%s: got %d \"%s\"\n  want \"%s\"", t->what, rc, rc ? err.msg : "",
+				 t->msg ? t->msg : "(ok)");
+		/* der_is_oid never matches a malformed encoding, whatever the text */
+		if (t->msg)
+			assert_false(der_is_oid(&e, "1.3.14.3.2.26"));
+	}
+}
+
+/* cat_read_buffer and cat_read_layout agree: same result, same message, same counts. */
+static void expect_same_verdict(const unsigned char *p, size_t n, const char *what)
+{
+	struct dc_error e1 = { 0, "" }, e2 = { 0, "" };
+	struct catalog *c = NULL;
+	struct cat_layout lay;
+	int r1 = cat_read_buffer(&c, p, n, NAME, &e1);
+	int r2 = cat_read_layout(&lay, p, n, NAME, &e2);
+
+	if (r1 != r2 || (r1 && strcmp(e1.msg, e2.msg)))
+		fail_msg("%s: cat_read_buffer %d \"%s\"\n  cat_read_layout %d \"%s\"", what, r1,
+			 r1 ? e1.msg : "", r2, r2 ? e2.msg : "");
+	if (!r1) {
+		assert_int_equal(lay.version, c->version);
+		assert_int_equal(lay.nmembers, c->nmembers);
+		assert_int_equal(lay.nattrs, c->nattrs);
+		assert_int_equal(lay.nsigners, c->nsigners);
+		assert_int_equal(lay.ncerts, c->ncerts);
+		assert_int_equal(lay.ctl_body_offset, c->ctl_body_offset);
+		assert_int_equal(lay.ctl_body_len, c->ctl_body_len);
+		/* contentInfo { OID szOID_CTL, [0] { CTL } } holds the CTL's content octets */
+		assert_true(lay.content_offset < lay.ctl_body_offset);
+		assert_true(lay.ctl_body_offset + lay.ctl_body_len <= lay.content_offset + lay.content_len);
+		assert_int_equal(p[lay.content_offset], DER_SEQUENCE);
+		cat_free(c);
+	} else {
+		assert_null(c);
+	}
+}
+
+/* Replaces the first occurrence of old (m bytes) by new (m bytes); returns its offset. */
+static long patch(unsigned char *buf, size_t n, const void *old, const void *new, size_t m)
+{
+	long at = find(buf, n, old, m);
+
+	if (at < 0)
+		fail_msg("patch: pattern not found");
+	memcpy(buf + at, new, m);
+	return at;
+}
+
+static void test_cat__malformed_oids_are_named_with_their_offset(void **state)
+{
+	static const unsigned char signed_oid[] = { 0x06, 0x09, OID_DER_PKCS7_SIGNED };
+	static const unsigned char ctl_oid[] = { 0x06, 0x09, OID_DER_CTL };
+	static const unsigned char v1_oid[] = { 0x06, 0x0a, OID_DER_CATALOG_LIST_MEMBER };
+	static const unsigned char nv_oid[] = { 0x06, 0x0a, OID_DER_CAT_NAMEVALUE };
+	static const unsigned char sha1_oid[] = { 0x06, 0x05, OID_DER_SHA1 };
+	/* the same lengths, malformed: a 0x80 arc start, a cut-off last arc, a 70-bit arc */
+	static const unsigned char signed_nonmin[] = { 0x06, 0x09, 0x2a, 0x80, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07 };
+	static const unsigned char ctl_cut[] = { 0x06, 0x09, OID_DER_MS, 0x0a, 0x81 };
+	static const unsigned char v1_overflow[] = { 0x06, 0x0a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f };
+	static const unsigned char nv_nonmin[] = { 0x06, 0x0a, OID_DER_MS, 0x80, 0x0c, 0x01 };
+	static const unsigned char sha1_cut[] = { 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x9a };
+	static const struct {
+		const unsigned char *old, *new;
+		size_t len;
+		const char *tail; /* the message after "t.cat: offset 0x..: " */
+	} rows[] = {
+		{ signed_oid, signed_nonmin, sizeof(signed_oid),
+		  "content type: malformed OBJECT IDENTIFIER: an arc is not minimally encoded (it starts with 0x80)" },
+		{ ctl_oid, ctl_cut, sizeof(ctl_oid),
+		  "signed content type: malformed OBJECT IDENTIFIER: its last arc is cut off (the final octet has bit 8 set)" },
+		{ v1_oid, v1_overflow, sizeof(v1_oid),
+		  "CTL subject algorithm: malformed OBJECT IDENTIFIER: an arc does not fit in 64 bits" },
+		{ nv_oid, nv_nonmin, sizeof(nv_oid),
+		  "member attribute type: malformed OBJECT IDENTIFIER: an arc is not minimally encoded (it starts with 0x80)" },
+		{ sha1_oid, sha1_cut, sizeof(sha1_oid),
+		  "member digest algorithm: malformed OBJECT IDENTIFIER: its last arc is cut off (the final octet has bit 8 set)" },
+	};
+	unsigned char *der = NULL, *buf;
+	size_t len = 0;
+
+	(void)state;
+	small_catalog(&der, &len, 1, false);
+	buf = malloc(len);
+	assert_non_null(buf);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char want[300];
+		long at;
+
+		memcpy(buf, der, len);
+		at = patch(buf, len, rows[i].old, rows[i].new, rows[i].len);
+		snprintf(want, sizeof(want), NAME ": offset 0x%lx: %s", at, rows[i].tail);
+		expect_read_error(buf, len, rows[i].tail, want);
+		expect_same_verdict(buf, len, rows[i].tail);
+	}
+	free(buf);
+	free(der);
+}
+
+/* UTF-16 is only checked by cat_read_layout, with the converter's messages. */
+static void test_cat__layout_checks_utf16_like_the_reader(void **state)
+{
+	unsigned char *der = NULL, *buf;
+	unsigned char file_be[8], file_le[12], bad[12];
+	size_t len = 0;
+
+	(void)state;
+	small_catalog(&der, &len, 1, false);
+	buf = malloc(len);
+	assert_non_null(buf);
+	bmp(file_be, "File");
+	utf16le_nul(file_le, "x.inf");
+
+	/* the name "File": a lone high surrogate, then an odd length is not possible in place */
+	memcpy(buf, der, len);
+	memcpy(bad, file_be, 8);
+	bad[0] = 0xd8;
+	patch(buf, len, file_be, bad, 8);
+	expect_same_verdict(buf, len, "lone surrogate in a name");
+
+	/* the value "x.inf": a lone high surrogate (little-endian) */
+	memcpy(buf, der, len);
+	memcpy(bad, file_le, 12);
+	bad[1] = 0xd8;
+	patch(buf, len, file_le, bad, 12);
+	expect_same_verdict(buf, len, "lone surrogate in a value");
+	{
+		struct dc_error err = { 0, "" };
+		struct cat_layout lay;
+
+		assert_int_equal(cat_read_layout(&lay, buf, len, NAME, &err), DC_EFORMAT);
+		assert_non_null(strstr(err.msg, "value of attribute 'File': UTF-16 text has an unpaired surrogate"));
+	}
+
+	/* a low surrogate first, and a valid pair: the pair is accepted by both */
+	memcpy(buf, der, len);
+	memcpy(bad, file_le, 12);
+	bad[0] = 0x00;
+	bad[1] = 0xdc;
+	patch(buf, len, file_le, bad, 12);
+	expect_same_verdict(buf, len, "lone low surrogate in a value");
+	memcpy(buf, der, len);
+	memcpy(bad, file_le, 12);
+	bad[0] = 0x3d; /* U+1F600 = D83D DE00 */
+	bad[1] = 0xd8;
+	bad[2] = 0x00;
+	bad[3] = 0xde;
+	patch(buf, len, file_le, bad, 12);
+	expect_same_verdict(buf, len, "surrogate pair in a value");
+	{
+		struct dc_error err = { 0, "" };
+		struct cat_layout lay;
+
+		assert_int_equal(cat_read_layout(&lay, buf, len, NAME, &err), 0);
+	}
+	/* a NUL ends the text: what follows it is not looked at by either */
+	memcpy(buf, der, len);
+	memcpy(bad, file_le, 12);
+	bad[0] = bad[1] = 0;
+	bad[3] = 0xd8;
+	patch(buf, len, file_le, bad, 12);
+	expect_same_verdict(buf, len, "surrogate after a NUL");
+	free(buf);
+	free(der);
+}
+
+/* Every truncation and many byte flips: the layout walk says what the full reader says. */
+static void test_cat__layout_agrees_with_the_reader(void **state)
+{
+	(void)state;
+	for (unsigned version = 1; version <= 2; version++) {
+		for (int pe = 0; pe < 2; pe++) {
+			unsigned char *der = NULL, *copy;
+			size_t len = 0;
+			char what[64];
+
+			small_catalog(&der, &len, version, pe);
+			copy = malloc(len);
+			assert_non_null(copy);
+			expect_same_verdict(der, len, "intact");
+			for (size_t n = 0; n < len; n++) {
+				snprintf(what, sizeof(what), "v%u prefix %zu", version, n);
+				memcpy(copy, der, n);
+				expect_same_verdict(copy, n, what);
+			}
+			for (size_t off = 0; off < len; off++) {
+				const unsigned char values[] = { 0x00, 0x80, 0xd8, 0xff, (unsigned char)(der[off] ^ 1) };
+
+				for (size_t v = 0; v < sizeof(values); v++) {
+					memcpy(copy, der, len);
+					copy[off] = values[v];
+					snprintf(what, sizeof(what), "v%u flip 0x%zx=%02x", version, off, values[v]);
+					expect_same_verdict(copy, len, what);
+				}
+			}
+			free(copy);
+			free(der);
+		}
+	}
+}
+
+/* Many members: the arrays grow geometrically and end exact; order and contents kept. */
+static void test_cat__many_members_read_in_order(void **state)
+{
+	enum { N = 1500 };
+	struct cat_file_entry *files = calloc(N, sizeof(*files));
+	char (*names)[16] = calloc(N, sizeof(*names));
+	struct cat_spec spec;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	struct catalog *c;
+	struct cat_layout lay;
+	struct dc_error err = { 0, "" };
+
+	(void)state;
+	assert_non_null(files);
+	assert_non_null(names);
+	for (size_t i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "f%04zu.dat", i);
+		files[i].file = names[i];
+		files[i].kind = CAT_KIND_FLAT;
+		fill(files[i].sha1, 20, (unsigned char)(i >> 8), (unsigned char)i);
+		fill(files[i].sha256, 32, (unsigned char)(i >> 8), (unsigned char)(i * 7));
+		files[i].sha1[19] = (unsigned char)i; /* distinct even where the pattern repeats */
+		files[i].sha256[31] = (unsigned char)i;
+		files[i].sha1[18] = files[i].sha256[30] = (unsigned char)(i >> 8);
+	}
+	memset(&spec, 0, sizeof(spec));
+	spec.version = 2;
+	spec.this_update = T0;
+	spec.osattr = "2:10.0";
+	spec.os = "_v100_X64";
+	spec.files = files;
+	spec.nfiles = N;
+	write_ok(&der, &len, &spec);
+	c = read_ok(der, len);
+	assert_int_equal(c->nmembers, 2 * N); /* SHA-256 and SHA-1 entries */
+	for (size_t i = 0; i < c->nmembers; i++) {
+		const struct cat_member *m = &c->members[i];
+
+		assert_non_null(m->file);
+		assert_int_equal(m->nattrs, 2); /* File, OSAttr */
+		assert_string_equal(m->osattr, "2:10.0");
+		if (i > 0) {
+			const struct cat_member *p = &c->members[i - 1];
+			size_t k = p->tag_len < m->tag_len ? p->tag_len : m->tag_len;
+
+			/* tags ascend (§5.1) */
+			assert_true(memcmp(p->tag, m->tag, k) <= 0);
+		}
+	}
+	assert_int_equal(cat_read_layout(&lay, der, len, NAME, &err), 0);
+	assert_int_equal(lay.nmembers, c->nmembers);
+	assert_int_equal(lay.version, 2);
+	cat_free(c);
+	free(der);
+	free(files);
+	free(names);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1021,6 +1932,13 @@ int main(void)
 		cmocka_unit_test(test_cat__v1_member_info_and_indirect_data_bytes),
 		cmocka_unit_test(test_cat__reproducible_and_time_sensitive),
 		cmocka_unit_test(test_cat__empty_catalog_and_bad_version),
+		cmocka_unit_test(test_cat__fixture_bytes_match_the_template_writer),
+		cmocka_unit_test(test_cat__der_write_lengths_at_the_long_form_boundaries),
+		cmocka_unit_test(test_cat__der_write_never_writes_past_its_buffer),
+		cmocka_unit_test(test_cat__der_set_of_order_is_openssls),
+		cmocka_unit_test(test_cat__catalog_lengths_cross_every_boundary_and_sets_stay_sorted),
+		cmocka_unit_test(test_cat__time_is_utctime_until_2049_then_generalized),
+		cmocka_unit_test(test_cat__oversized_catalogs_fail_before_writing),
 		cmocka_unit_test(test_cat__der_next_rejects_malformed_headers),
 		cmocka_unit_test(test_cat__der_nesting_offsets_and_trailing_bytes),
 		cmocka_unit_test(test_cat__der_oid_text_and_arc_overflow),
@@ -1028,6 +1946,14 @@ int main(void)
 		cmocka_unit_test(test_cat__every_truncation_fails_cleanly),
 		cmocka_unit_test(test_cat__byte_flips_never_crash),
 		cmocka_unit_test(test_cat__no_allocation_outlives_a_call),
+		/* reader: OIDs as DER bytes, cat_read_layout */
+		cmocka_unit_test(test_cat__oid_der_constants_match_their_text),
+		cmocka_unit_test(test_cat__der_oid_from_text),
+		cmocka_unit_test(test_cat__oid_bytes_compare_and_check),
+		cmocka_unit_test(test_cat__malformed_oids_are_named_with_their_offset),
+		cmocka_unit_test(test_cat__layout_checks_utf16_like_the_reader),
+		cmocka_unit_test(test_cat__layout_agrees_with_the_reader),
+		cmocka_unit_test(test_cat__many_members_read_in_order),
 	};
 
 	/* before OpenSSL allocates anything, or it refuses */
