@@ -2,6 +2,7 @@
 #ifndef DRVCAT_REPORT_INTERNAL_H
 #define DRVCAT_REPORT_INTERNAL_H
 
+#include "../util/map.h"
 #include "report.h"
 
 struct report_item {
@@ -11,6 +12,7 @@ struct report_item {
 };
 
 struct report_testcase {
+	/* One allocation "group\0name\0": group is freed, name points into it. */
 	char *group, *name;
 	struct report_item *items;
 	size_t nitems, items_cap;
@@ -20,6 +22,7 @@ struct report {
 	char *suite, *target;
 	struct report_testcase *cases;
 	size_t ncases, cases_cap;
+	struct dc_map index;       /* "group\0name" -> index into cases */
 	char **notes;
 	size_t nnotes, notes_cap;
 };

@@ -20,6 +20,7 @@
 #include "../../src/util/buf.h"
 #include "../../src/util/fs.h"
 #include "../../src/util/json.h"
+#include "../../src/util/map.h"
 #include "../../src/util/str.h"
 #include "../../src/util/text.h"
 
@@ -726,6 +727,39 @@ static void test_util__fs_read_file_cap(void **state)
 	free(missing);
 }
 
+/* Files under the cap are read in one allocation sized from fstat; the results are the same. */
+static void test_util__fs_read_file_sized(void **state)
+{
+	const struct fs_fixture *fx = *state;
+	char *plain = fs_join(fx->root, "plain.txt");
+	char *big = fs_join(fx->root, "big.bin");
+	char *empty = fs_join(fx->root, "a.inf");
+	struct dc_error err = { 0, "" };
+	unsigned char *data;
+	size_t len;
+
+	assert_int_equal(fs_read_file(&data, &len, plain, 11, &err), 0);
+	assert_int_equal(len, 10);
+	assert_memory_equal(data, "0123456789", 10);
+	free(data);
+	assert_int_equal(fs_read_file(&data, &len, big, 1u << 20, &err), 0);
+	assert_int_equal(len, 100000);
+	assert_int_equal(data[0], 'B');
+	assert_int_equal(data[99999], 'B');
+	free(data);
+	assert_int_equal(fs_read_file(&data, &len, empty, 100, &err), 0);
+	assert_int_equal(len, 0);
+	free(data);
+	/* st_size 0 but not empty (procfs): read and grown as before */
+	assert_int_equal(fs_read_file(&data, &len, "/proc/self/status", 1u << 20, &err), 0);
+	assert_true(len > 0);
+	assert_non_null(memchr(data, ':', len));
+	free(data);
+	free(plain);
+	free(big);
+	free(empty);
+}
+
 static void test_util__fs_join(void **state)
 {
 	char *s;
@@ -737,6 +771,143 @@ static void test_util__fs_join(void **state)
 	s = fs_join("", "c.sys"); /* the package's top directory is "" */
 	assert_string_equal(s, "c.sys");
 	free(s);
+}
+
+/* --- dc_map (index from keys to positions) ------------------------------ */
+
+static void test_util__map_lookup_table(void **state)
+{
+	/* Keys held, then probes with what each must find: the value, or absent (SIZE_MAX). */
+	static const struct {
+		const char *key;
+		size_t len;
+	} held[] = {
+		{ "x64/Foo.sys", 11 },
+		{ "x86/foo.sys", 11 },
+		{ "a\0b", 3 },       /* embedded NUL: "a\0b" is not "a" */
+		{ "a", 1 },
+		{ "", 0 },           /* the empty key is a key */
+		{ "\xC3\x89.inf", 6 }, /* non-ASCII compares exactly, even ignoring case */
+	};
+	static const struct {
+		enum dc_map_compare compare;
+		const char *key;
+		size_t len;
+		size_t want;
+	} rows[] = {
+		{ DC_MAP_EXACT, "x64/Foo.sys", 11, 0 },
+		{ DC_MAP_EXACT, "x64/foo.sys", 11, SIZE_MAX },
+		{ DC_MAP_CASE, "X64/FOO.SYS", 11, 0 },
+		{ DC_MAP_CASE, "x86/FOO.sys", 11, 1 },
+		{ DC_MAP_EXACT, "a\0b", 3, 2 },
+		{ DC_MAP_EXACT, "a\0c", 3, SIZE_MAX },
+		{ DC_MAP_EXACT, "a", 1, 3 },
+		{ DC_MAP_CASE, "A", 1, 3 },
+		{ DC_MAP_EXACT, "", 0, 4 },
+		{ DC_MAP_EXACT, "x64/Foo.sy", 10, SIZE_MAX }, /* a prefix is another key */
+		{ DC_MAP_EXACT, "x64/Foo.sys!", 12, SIZE_MAX },
+		{ DC_MAP_CASE, "\xC3\x89.INF", 6, 5 },
+		{ DC_MAP_CASE, "\xC3\xA9.inf", 6, SIZE_MAX }, /* É is not é */
+	};
+	struct dc_error err = { 0, "" };
+
+	(void)state;
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		struct dc_map m;
+		size_t got = SIZE_MAX;
+		bool found;
+
+		dc_map_init(&m, rows[r].compare);
+		for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
+			assert_int_equal(dc_map_add(&m, held[i].key, held[i].len, i, &err), 0);
+		assert_int_equal(m.n, sizeof(held) / sizeof(held[0]));
+		found = dc_map_get(&m, rows[r].key, rows[r].len, &got);
+		if (found != (rows[r].want != SIZE_MAX) || (found && got != rows[r].want))
+			fail_msg("row %zu ('%s'): found %d value %zu, want %zu", r, rows[r].key, found, got,
+				 rows[r].want);
+		dc_map_free(&m);
+	}
+}
+
+static void test_util__map_first_wins_and_set_replaces(void **state)
+{
+	struct dc_error err = { 0, "" };
+	struct dc_map m;
+	size_t v = 0;
+
+	(void)state;
+	dc_map_init(&m, DC_MAP_CASE);
+	assert_false(dc_map_get_str(&m, "testdrv.sys", &v)); /* empty: no table yet */
+	assert_null(m.slots);
+	assert_int_equal(dc_map_add_str(&m, "testdrv.sys", 7, &err), 0);
+	/* The same key again, in another case: the first value stays, nothing is added. */
+	assert_int_equal(dc_map_add_str(&m, "TESTDRV.SYS", 9, &err), 0);
+	assert_int_equal(m.n, 1);
+	assert_true(dc_map_get_str(&m, "TestDrv.Sys", &v));
+	assert_int_equal(v, 7);
+	/* set replaces the value of the key held; a value pointer may be NULL. */
+	assert_int_equal(dc_map_set(&m, "testdrv.SYS", 11, 3, &err), 0);
+	assert_true(dc_map_get_str(&m, "testdrv.sys", &v));
+	assert_int_equal(v, 3);
+	assert_int_equal(m.n, 1);
+	assert_true(dc_map_get(&m, "TESTDRV.sys", 11, NULL));
+	/* set adds a key not held. */
+	assert_int_equal(dc_map_set(&m, "other.dll", 9, 4, &err), 0);
+	assert_int_equal(m.n, 2);
+	assert_true(dc_map_get_str(&m, "OTHER.DLL", &v));
+	assert_int_equal(v, 4);
+	/* free empties the map, which can be used again. */
+	dc_map_free(&m);
+	assert_int_equal(m.n, 0);
+	assert_false(dc_map_get_str(&m, "other.dll", NULL));
+	assert_int_equal(dc_map_add_str(&m, "again", 1, &err), 0);
+	assert_true(dc_map_get_str(&m, "AGAIN", &v));
+	assert_int_equal(v, 1);
+	dc_map_free(&m);
+	assert_int_equal(err.code, 0);
+}
+
+/* Many keys through several doublings: each found, with its own value; never more than half full. */
+static void test_util__map_grows(void **state)
+{
+	enum { N = 20000 };
+	struct dc_error err = { 0, "" };
+	char (*keys)[32] = calloc(N, sizeof(*keys));
+	unsigned char digests[64][20];
+	struct dc_map m;
+	size_t v;
+
+	(void)state;
+	assert_non_null(keys);
+	dc_map_init(&m, DC_MAP_EXACT);
+	for (size_t i = 0; i < N; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "dir%zu/file%05zu.sys", i % 7, i);
+		assert_int_equal(dc_map_add_str(&m, keys[i], i, &err), 0);
+	}
+	assert_int_equal(m.n, N);
+	assert_true(m.cap >= 2 * (size_t)N);
+	assert_int_equal(m.cap & (m.cap - 1), 0);
+	for (size_t i = 0; i < N; i++) {
+		assert_true(dc_map_get_str(&m, keys[i], &v));
+		assert_int_equal(v, i);
+	}
+	assert_false(dc_map_get_str(&m, "dir0/file20000.sys", NULL));
+	dc_map_free(&m);
+
+	/* Binary keys (digests) differing in one byte, the last. */
+	dc_map_init(&m, DC_MAP_EXACT);
+	memset(digests, 0xA5, sizeof(digests));
+	for (size_t i = 0; i < 64; i++) {
+		digests[i][19] = (unsigned char)i;
+		assert_int_equal(dc_map_add(&m, digests[i], 20, i, &err), 0);
+	}
+	for (size_t i = 0; i < 64; i++) {
+		assert_true(dc_map_get(&m, digests[i], 20, &v));
+		assert_int_equal(v, i);
+		assert_false(dc_map_get(&m, digests[i], 19, NULL)); /* the length is part of the key */
+	}
+	dc_map_free(&m);
+	free(keys);
 }
 
 int main(void)
@@ -757,7 +928,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_util__fs_resolve_ci, fs_setup, fs_teardown),
 		cmocka_unit_test_setup_teardown(test_util__fs_list_suffix, fs_setup, fs_teardown),
 		cmocka_unit_test_setup_teardown(test_util__fs_read_file_cap, fs_setup, fs_teardown),
+		cmocka_unit_test_setup_teardown(test_util__fs_read_file_sized, fs_setup, fs_teardown),
 		cmocka_unit_test(test_util__fs_join),
+		cmocka_unit_test(test_util__map_lookup_table),
+		cmocka_unit_test(test_util__map_first_wins_and_set_replaces),
+		cmocka_unit_test(test_util__map_grows),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
