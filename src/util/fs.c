@@ -391,28 +391,27 @@ struct list_state {
 };
 
 /*
- * Whether a directory entry can be a wanted file (or a directory to descend)
- * before the lstat that decides: most of a package's thousands of files are
- * ruled out by name and type alone.
+ * The type readdir gives for an entry: S_IFREG, S_IFDIR, 0 when it does not
+ * say (then lstat decides), or -1 for anything else (symlinks and special
+ * files are never listed).  Most of a package's thousands of files are then
+ * ruled out or taken without a stat.
  */
-static bool dirent_may_match(const struct dirent *de, const char *suffix, bool descend)
+static int dirent_mode(const struct dirent *de)
 {
 #ifdef DT_UNKNOWN
 	switch (de->d_type) {
 	case DT_DIR:
-		return descend;
+		return S_IFDIR;
 	case DT_REG:
-		return dc_has_suffix_ci(de->d_name, suffix);
+		return S_IFREG;
 	case DT_UNKNOWN:
-		return true;
+		return 0;
 	default:
-		return false; /* symlinks and special files are never listed */
+		return -1;
 	}
 #else
-	(void)suffix;
-	(void)descend;
 	(void)de;
-	return true;
+	return 0;
 #endif
 }
 
@@ -438,7 +437,9 @@ static int list_dir(struct list_state *s, const char *root, const char *rel, uns
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (!dirent_may_match(de, s->suffix, depth < s->max_depth))
+		st.st_mode = (mode_t)dirent_mode(de);
+		if (st.st_mode == (mode_t)-1 || (S_ISDIR(st.st_mode) && depth >= s->max_depth) ||
+		    (S_ISREG(st.st_mode) && !dc_has_suffix_ci(de->d_name, s->suffix)))
 			continue;
 		full = fs_join(dirpath, de->d_name);
 		child = rel[0] ? fs_join(rel, de->d_name) : strdup(de->d_name);
@@ -449,7 +450,7 @@ static int list_dir(struct list_state *s, const char *root, const char *rel, uns
 			break;
 		}
 		/* Symlinks are never followed here: nothing outside the package is read. */
-		if (lstat(full, &st) == 0) {
+		if (st.st_mode || lstat(full, &st) == 0) {
 			if (S_ISDIR(st.st_mode) && depth < s->max_depth) {
 				rc = list_dir(s, root, child, depth + 1);
 			} else if (S_ISREG(st.st_mode) && dc_has_suffix_ci(de->d_name, s->suffix)) {
