@@ -205,8 +205,7 @@ static int references_index(struct references *refs, const struct pkg *p, struct
 {
 	int rc = 0;
 
-	dc_map_free(&refs->members);
-	dc_map_free(&refs->catalogs);
+	/* Adds to what refs holds: a file either walk references is referenced. */
 	for (size_t i = 0; !rc && i < p->ncatalogs; i++) {
 		rc = dc_map_add_str(&refs->catalogs, p->catalogs[i].path, i, err);
 		for (size_t k = 0; !rc && k < p->catalogs[i].nmembers; k++)
@@ -229,17 +228,19 @@ static bool stray_candidate(const char *path)
 
 /*
  * Files in the package that no INF references: not covered by any catalog
- * (Inf2Cat 22.9.8 context).  The rule is "for any OS": with every_os, p is a
- * walk for every OS; else p is the walk for the --os targets and the
- * every-OS walk is made here (with popt, targets aside) - unless p already
- * references every candidate file.  A file p references is referenced by the
+ * (Inf2Cat 22.9.8 context).  The rule is "for any OS": p is the walk whose
+ * catalogs were checked; every_os is a walk for every OS when verify made
+ * one, else it is made here (with popt, targets aside) - unless p already
+ * references every candidate file.  A file either walk references is no
+ * stray: p can reach files under the lenient 10.0 rule (a Models section
+ * gated at a build past drvcat's table) that the every-OS walk does not.  A file p references is referenced by the
  * every-OS walk too (same_as_targeted_walk (1): the explicit walk adds files
  * only for an OS the INF serves, which the every-OS walk visits alike), save
  * under the lenient 10.0 rule, which the walk reports as a note.  So without
  * notes such a package has no stray, whatever the second walk would say.
  */
-static int check_strays(struct report *r, const struct pkg *p, bool every_os, const char *dir,
-			const struct pkg_options *popt, struct dc_error *err)
+static int check_strays(struct report *r, const struct pkg *p, const struct pkg *every_os,
+			const char *dir, const struct pkg_options *popt, struct dc_error *err)
 {
 	struct references refs;
 	struct pkg *all = NULL;
@@ -251,6 +252,8 @@ static int check_strays(struct report *r, const struct pkg *p, bool every_os, co
 	dc_map_init(&refs.catalogs, DC_MAP_CASE);
 	if (!rc)
 		rc = references_index(&refs, p, err);
+	if (!rc && every_os && every_os != p)
+		rc = references_index(&refs, every_os, err);
 	if (!rc && !every_os) {
 		bool covered = pkg_count_diags(p, INF_NOTE) == 0;
 
@@ -346,7 +349,7 @@ int verify_package(struct report *r, const char *dir, const struct verify_option
 			catalog_release(vc);
 	}
 	if (!rc)
-		rc = check_strays(r, all ? all : p, all != NULL, dir, &popt, err);
+		rc = check_strays(r, p, all, dir, &popt, err);
 	cache_free(&cc);
 	free(from_catalogs);
 	if (all != p)
