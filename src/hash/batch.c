@@ -48,8 +48,8 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&b->lock);
 		if (b->opt->codes) {
 			b->opt->codes[i] = rc;
-			if (b->opt->errors)
-				b->opt->errors[i] = err;
+			if (b->opt->messages)
+				b->opt->messages[i] = rc ? strdup(err.msg) : NULL;
 		}
 		if (rc && b->opt->codes) {
 			b->done++;

@@ -22,12 +22,15 @@ struct hash_batch_options {
 	hash_progress_fn progress;  /* may be NULL */
 	void *progress_ctx;
 	/*
-	 * Keep going: when codes is not NULL every file is hashed, codes[i] and
-	 * errors[i] receive each file's result, and hash_batch returns 0 unless
-	 * it could not run at all.
+	 * Keep going: when codes is not NULL every file is hashed, codes[i]
+	 * receives each file's result, and hash_batch returns 0 unless it could
+	 * not run at all.  messages, when not NULL, receives a failed file's
+	 * message at its index (malloc'd; NULL for a file that hashed, and when
+	 * memory ran out).  Only failures keep a message: a whole dc_error per
+	 * file was 10 MB for a 10,000-file package.
 	 */
 	int *codes;
-	struct dc_error *errors;
+	char **messages;
 };
 
 /*

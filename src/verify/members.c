@@ -142,11 +142,11 @@ static void digest_text(char *out, size_t n, const struct hash_result *h, const 
 
 /*
  * Checks one file of the package against the catalog, given its hash result
- * (rc/herr from hashing it).
+ * (hrc/hmsg from hashing it).
  */
 static int check_hashed(struct report *r, const char *group, const char *path, const char *installed,
 			const char *catname, const struct member_index *ix, const struct hash_result *h,
-			int hrc, const struct dc_error *herr, struct dc_error *err)
+			int hrc, const char *hmsg, struct dc_error *err)
 {
 	int rc;
 
@@ -155,7 +155,7 @@ static int check_hashed(struct report *r, const char *group, const char *path, c
 	if (hrc)
 		return verify_finding(r, group, path, REPORT_ERROR, "member-unreadable", path, 0, NULL,
 				      NULL, NULL, "fix or replace the file", err,
-				      "cannot hash the file: %s", herr->msg);
+				      "cannot hash the file: %s", hmsg ? hmsg : "out of memory");
 	if (find_digest(ix, h))
 		return 0;
 	{
@@ -192,7 +192,7 @@ static int check_files(struct report *r, const char *group, const char *const *p
 {
 	struct hash_result *res = calloc(n ? n : 1, sizeof(*res));
 	int *codes = calloc(n ? n : 1, sizeof(int));
-	struct dc_error *errs = calloc(n ? n : 1, sizeof(*errs));
+	char **messages = calloc(n ? n : 1, sizeof(*messages));
 	struct hash_batch_options bopt;
 	struct member_index ix;
 	size_t failed;
@@ -203,8 +203,8 @@ static int check_files(struct report *r, const char *group, const char *const *p
 	/* A v2 catalog is matched on SHA-256, a v1 catalog on SHA-1: hash only that. */
 	bopt.hash.digests = c->version == 2 ? HASH_WANT_SHA256 : HASH_WANT_SHA1;
 	bopt.codes = codes;
-	bopt.errors = errs;
-	if (!rc && (!res || !codes || !errs))
+	bopt.messages = messages;
+	if (!rc && (!res || !codes || !messages))
 		rc = dc_error_set(err, DC_ENOMEM, "out of memory");
 	if (!rc)
 		rc = hash_batch(res, paths, n, &bopt, &failed, err);
@@ -219,13 +219,15 @@ static int check_files(struct report *r, const char *group, const char *const *p
 		rc = index_names(&ix, matched, err);
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = check_hashed(r, group, shown[i], installed[i], catname, &ix, &res[i], codes[i],
-				  &errs[i], err);
+				  messages[i], err);
 	for (size_t i = 0; res && i < n; i++)
 		hash_result_free(&res[i]);
 	index_free(&ix);
+	for (size_t i = 0; messages && i < n; i++)
+		free(messages[i]);
 	free(res);
 	free(codes);
-	free(errs);
+	free(messages);
 	return rc;
 }
 

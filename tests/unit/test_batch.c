@@ -111,15 +111,24 @@ static void test_batch__first_failure_wins(void **state)
 	/* keep going: every file has its own result */
 	{
 		int codes[NFILES];
-		struct dc_error errs[NFILES];
+		char *messages[NFILES];
+		char want[256];
 		struct dc_error err = { 0, "" };
 
 		opt.jobs = 4;
 		opt.codes = codes;
-		opt.errors = errs;
+		opt.messages = messages;
 		assert_int_equal(hash_batch(res, (const char *const *)fx->paths, NFILES, &opt, &failed, &err), 0);
 		for (int i = 0; i < NFILES; i++) {
 			assert_int_equal(codes[i], (i == 11 || i == 29) ? DC_EIO : 0);
+			if (i == 11 || i == 29) {
+				snprintf(want, sizeof(want), "%s: not a regular file", fx->paths[i]);
+				assert_non_null(messages[i]);
+				assert_string_equal(messages[i], want);
+			} else {
+				assert_null(messages[i]);
+			}
+			free(messages[i]);
 			hash_result_free(&res[i]);
 		}
 	}
