@@ -24,12 +24,21 @@
 #include "../util/error.h"
 #include "os.h"
 
+struct fs_dircache;
+
 struct pkg_options {
 	const struct pkg_os *const *targets; /* NULL: every OS the INFs can serve */
 	size_t ntargets;
 	const char *const *infs;             /* INF names relative to the package; NULL: all */
 	size_t ninfs;
 	struct inf_options inf;
+	/*
+	 * A walk of the same directory with the same inf options made just
+	 * before, or NULL.  Its parsed INFs and directory listings are taken
+	 * over (moved: it keeps its catalogs, members and diagnostics) instead
+	 * of read again; verify walks a package for several OS sets.
+	 */
+	struct pkg *reuse;
 };
 
 struct pkg_member {
@@ -82,6 +91,7 @@ struct pkg {
 	size_t ncatalogs;
 	struct pkg_diag *diags;
 	size_t ndiags, diags_cap;
+	struct fs_dircache *dirs; /* the directory listings read, for a later walk (reuse) */
 };
 
 /* Walks the package in dir. */

@@ -919,6 +919,22 @@ static int select_infs(struct pkg *p, const char *dir, const struct pkg_options 
 	return 0;
 }
 
+/* Takes the parsed INF at path over from an earlier walk of the same root, or NULL. */
+static struct inf_file *reused_inf(struct pkg *reuse, const struct pkg *p, const char *path)
+{
+	if (!reuse || strcmp(reuse->root, p->root))
+		return NULL;
+	for (size_t i = 0; i < reuse->ninfs; i++) {
+		struct inf_file *f = reuse->infs[i].file;
+
+		if (f && !strcmp(reuse->infs[i].path, path)) {
+			reuse->infs[i].file = NULL;
+			return f;
+		}
+	}
+	return NULL;
+}
+
 int pkg_walk(struct pkg **out, const char *dir, const struct pkg_options *opt,
 	     struct dc_error *err)
 {
@@ -947,12 +963,21 @@ int pkg_walk(struct pkg **out, const char *dir, const struct pkg_options *opt,
 	w.p = p;
 	w.err = err;
 	w.opt = opt;
-	if (!rc && !(w.dirs = fs_dircache_new()))
+	if (!rc && opt->reuse && opt->reuse->dirs && !strcmp(opt->reuse->root, p->root)) {
+		w.dirs = opt->reuse->dirs;
+		opt->reuse->dirs = NULL;
+	}
+	if (!rc && !w.dirs && !(w.dirs = fs_dircache_new()))
 		rc = dc_error_set(err, DC_ENOMEM, "out of memory");
+	p->dirs = w.dirs;
 	for (size_t i = 0; !rc && i < p->ninfs; i++) {
-		char *full = fs_join(p->root, p->infs[i].path);
+		char *full;
 
-		if (!full) {
+		if ((p->infs[i].file = reused_inf(opt->reuse, p, p->infs[i].path))) {
+			rc = walk_inf(&w, &p->infs[i]);
+			continue;
+		}
+		if (!(full = fs_join(p->root, p->infs[i].path))) {
 			rc = dc_error_set(err, DC_ENOMEM, "out of memory");
 			break;
 		}
@@ -961,7 +986,6 @@ int pkg_walk(struct pkg **out, const char *dir, const struct pkg_options *opt,
 		if (!rc)
 			rc = walk_inf(&w, &p->infs[i]);
 	}
-	fs_dircache_free(w.dirs);
 	if (rc) {
 		pkg_free(p);
 		return rc;
@@ -1014,6 +1038,7 @@ void pkg_free(struct pkg *p)
 		free(p->diags[i].msg);
 	}
 	free(p->diags);
+	fs_dircache_free(p->dirs);
 	free(p->root);
 	free(p);
 }

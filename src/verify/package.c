@@ -239,7 +239,7 @@ static bool stray_candidate(const char *path)
  * under the lenient 10.0 rule, which the walk reports as a note.  So without
  * notes such a package has no stray, whatever the second walk would say.
  */
-static int check_strays(struct report *r, const struct pkg *p, const struct pkg *every_os,
+static int check_strays(struct report *r, struct pkg *p, const struct pkg *every_os,
 			const char *dir, const struct pkg_options *popt, struct dc_error *err)
 {
 	struct references refs;
@@ -266,6 +266,7 @@ static int check_strays(struct report *r, const struct pkg *p, const struct pkg 
 
 			every.targets = NULL;
 			every.ntargets = 0;
+			every.reuse = p; /* p's INFs and listings: its members are indexed already */
 			rc = pkg_walk(&all, dir, &every, err);
 		}
 		if (!rc)
@@ -332,8 +333,10 @@ int verify_package(struct report *r, const char *dir, const struct verify_option
 		if (!rc && nfrom && !same_as_targeted_walk(all, from_catalogs, nfrom)) {
 			popt.targets = from_catalogs;
 			popt.ntargets = nfrom;
+			popt.reuse = all; /* its INFs and listings; it keeps its members for the stray rule */
 			p = NULL;
 			rc = pkg_walk(&p, dir, &popt, err);
+			popt.reuse = NULL;
 		}
 	}
 	if (!rc)
