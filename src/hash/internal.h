@@ -42,7 +42,7 @@ int hash_src_read(const struct hash_src *s, uint64_t off, void *buf, size_t n,
 enum { HASH_SHA1, HASH_SHA256, HASH_NALGS };
 
 struct hash_md {
-	EVP_MD *md[HASH_NALGS];
+	const EVP_MD *md[HASH_NALGS]; /* fetched once per process (digest.c), not owned */
 	EVP_MD_CTX *ctx[HASH_NALGS];
 	unsigned want;  /* HASH_WANT_* bits: the digests computed; the others stay zero */
 };
