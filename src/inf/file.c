@@ -82,94 +82,6 @@ size_t inf_count_diags(const struct inf_file *f, enum inf_severity sev)
 	return n;
 }
 
-/* --- name tables (open addressing, linear probing) --- */
-
-const char *inf_section_key(const struct inf_file *f, size_t i)
-{
-	return f->sections[i].name;
-}
-
-const char *inf_entry_key_of(const struct inf_file *f, size_t i)
-{
-	return f->entries[i].key;
-}
-
-static const char *entry_lookup_key_of(const struct inf_file *f, size_t i)
-{
-	return inf_entry_lookup_key(f, &f->entries[i]);
-}
-
-static int index_rehash(struct inf_index *ix, size_t cap,
-			const char *(*key_of)(const struct inf_file *, size_t),
-			const struct inf_file *f, struct dc_error *err)
-{
-	size_t *slots = calloc(cap, sizeof(size_t));
-
-	if (!slots)
-		return dc_error_set(err, DC_ENOMEM, "out of memory");
-	for (size_t i = 0; i < ix->cap; i++) {
-		size_t item = ix->slots[i];
-
-		if (item) {
-			size_t h = dc_hash_ci(key_of(f, item - 1)) & (cap - 1);
-
-			while (slots[h])
-				h = (h + 1) & (cap - 1);
-			slots[h] = item;
-		}
-	}
-	free(ix->slots);
-	ix->slots = slots;
-	ix->cap = cap;
-	return 0;
-}
-
-int inf_index_put(struct inf_index *ix, const char *key, size_t item,
-		  const char *(*key_of)(const struct inf_file *, size_t), const struct inf_file *f,
-		  struct dc_error *err)
-{
-	size_t h;
-
-	if ((ix->used + 1) * 2 > ix->cap) {
-		int rc = index_rehash(ix, ix->cap ? ix->cap * 2 : 64, key_of, f, err);
-
-		if (rc)
-			return rc;
-	}
-	h = dc_hash_ci(key) & (ix->cap - 1);
-	while (ix->slots[h]) {
-		if (dc_strcaseeq(key_of(f, ix->slots[h] - 1), key))
-			return 0; /* keep the first */
-		h = (h + 1) & (ix->cap - 1);
-	}
-	ix->slots[h] = item + 1;
-	ix->used++;
-	return 0;
-}
-
-size_t inf_index_get(const struct inf_index *ix, const char *key,
-		     const char *(*key_of)(const struct inf_file *, size_t), const struct inf_file *f)
-{
-	size_t h;
-
-	if (!ix->cap)
-		return 0;
-	h = dc_hash_ci(key) & (ix->cap - 1);
-	while (ix->slots[h]) {
-		if (dc_strcaseeq(key_of(f, ix->slots[h] - 1), key))
-			return ix->slots[h];
-		h = (h + 1) & (ix->cap - 1);
-	}
-	return 0;
-}
-
-void inf_index_free(struct inf_index *ix)
-{
-	free(ix->slots);
-	ix->slots = NULL;
-	ix->cap = ix->used = 0;
-}
-
 /*
  * Sections longer than this get a lookup-key index: resolving every CopyFiles
  * entry against [SourceDisksFiles] by a scan would make the package walk
@@ -183,14 +95,14 @@ static int index_entries(struct inf_file *f, struct dc_error *err)
 	for (size_t si = 0; si < f->nsections; si++) {
 		struct inf_section *s = &f->sections[si];
 
+		dc_map_init(&s->entry_index, DC_MAP_CASE);
 		if (s->nentries < ENTRY_INDEX_MIN)
 			continue;
 		for (size_t i = 0; i < s->nentries; i++) {
 			const char *k = inf_entry_lookup_key(f, &f->entries[s->entries[i]]);
 			int rc;
 
-			if (k && (rc = inf_index_put(&s->entry_index, k, s->entries[i],
-						     entry_lookup_key_of, f, err)))
+			if (k && (rc = dc_map_add_str(&s->entry_index, k, s->entries[i], err)))
 				return rc;
 		}
 	}
@@ -210,6 +122,9 @@ int inf_load_buffer(struct inf_file **out, const char *path, const unsigned char
 	if (!f)
 		return dc_error_set(err, DC_ENOMEM, "out of memory");
 	dc_arena_init(&f->arena);
+	dc_map_init(&f->section_index, DC_MAP_CASE);
+	dc_map_init(&f->strings_index_default, DC_MAP_CASE);
+	dc_map_init(&f->strings_index_local, DC_MAP_CASE);
 	f->path = strdup(path);
 	if (!f->path) {
 		inf_free(f);
@@ -292,7 +207,7 @@ void inf_free(struct inf_file *f)
 		return;
 	for (size_t i = 0; i < f->nsections; i++) {
 		free(f->sections[i].entries);
-		inf_index_free(&f->sections[i].entry_index);
+		dc_map_free(&f->sections[i].entry_index);
 	}
 	free(f->sections);
 	free(f->entries);
@@ -301,9 +216,9 @@ void inf_free(struct inf_file *f)
 	for (size_t i = 0; i < f->nmanufacturers; i++)
 		free(f->manufacturers[i].targets);
 	free(f->manufacturers);
-	inf_index_free(&f->section_index);
-	inf_index_free(&f->strings_index_default);
-	inf_index_free(&f->strings_index_local);
+	dc_map_free(&f->section_index);
+	dc_map_free(&f->strings_index_default);
+	dc_map_free(&f->strings_index_local);
 	dc_arena_free(&f->arena);
 	free(f->path);
 	free(f);
@@ -313,9 +228,9 @@ void inf_free(struct inf_file *f)
 
 const struct inf_section *inf_find_section(const struct inf_file *f, const char *name)
 {
-	size_t i = inf_index_get(&f->section_index, name, inf_section_key, f);
+	size_t i;
 
-	return i ? &f->sections[i - 1] : NULL;
+	return dc_map_get_str(&f->section_index, name, &i) ? &f->sections[i] : NULL;
 }
 
 const struct inf_entry *inf_section_entry(const struct inf_file *f, const struct inf_section *s,
@@ -352,9 +267,9 @@ const struct inf_entry *inf_find_entry(const struct inf_file *f, const struct in
 	if (!s)
 		return NULL;
 	if (s->entry_index.cap) {
-		size_t i = inf_index_get(&s->entry_index, key, entry_lookup_key_of, f);
+		size_t i;
 
-		return i ? &f->entries[i - 1] : NULL;
+		return dc_map_get_str(&s->entry_index, key, &i) ? &f->entries[i] : NULL;
 	}
 	for (size_t i = 0; i < s->nentries; i++) {
 		const struct inf_entry *e = inf_section_entry(f, s, i);

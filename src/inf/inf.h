@@ -21,6 +21,7 @@
 
 #include "../util/buf.h"
 #include "../util/error.h"
+#include "../util/map.h"
 #include "../util/text.h"
 
 /* Limits from Microsoft's INF syntax rules (counts include the NUL). */
@@ -88,12 +89,6 @@ struct inf_entry {
 	size_t nfields;
 };
 
-struct inf_index {
-	size_t *slots; /* 0 = empty, else item index + 1 */
-	size_t cap;    /* power of two */
-	size_t used;
-};
-
 struct inf_section {
 	const char *name;      /* as in the first header */
 	struct inf_pos pos;    /* of the first header */
@@ -104,7 +99,7 @@ struct inf_section {
 	/* lookup key -> entry, for inf_find_entry on long sections (a driver
 	 * package's [SourceDisksFiles] can list thousands of files); empty
 	 * (cap 0) for short ones, which are scanned */
-	struct inf_index entry_index;
+	struct dc_map entry_index;
 };
 
 struct inf_value {
@@ -181,8 +176,9 @@ struct inf_file {
 	struct inf_manufacturer *manufacturers;
 	size_t nmanufacturers;
 
-	struct inf_index section_index;
-	struct inf_index strings_index_default, strings_index_local;
+	/* ASCII case-insensitive name -> index into sections / entries; keys live in the arena */
+	struct dc_map section_index;
+	struct dc_map strings_index_default, strings_index_local;
 	struct dc_arena arena;
 };
 

@@ -17,16 +17,5 @@ void inf_read_version(struct inf_file *f);
 /* Reads [Manufacturer] and its TargetOSVersion decorations. */
 int inf_read_manufacturers(struct inf_file *f, struct dc_error *err);
 
-/* Case-insensitive name -> item index tables. */
-int inf_index_put(struct inf_index *ix, const char *key, size_t item,
-		  const char *(*key_of)(const struct inf_file *, size_t), const struct inf_file *f,
-		  struct dc_error *err);
-/* Returns item index + 1, or 0 when absent. */
-size_t inf_index_get(const struct inf_index *ix, const char *key,
-		     const char *(*key_of)(const struct inf_file *, size_t), const struct inf_file *f);
-void inf_index_free(struct inf_index *ix);
-
-const char *inf_section_key(const struct inf_file *f, size_t i);
-const char *inf_entry_key_of(const struct inf_file *f, size_t i);
 
 #endif

@@ -254,12 +254,11 @@ static int lex_header(struct lexer *lx)
 		return DC_ENOMEM;
 	if (!name[0] && inf_diag_add(f, INF_ERROR, pos, "syntax", "section header has an empty name"))
 		return DC_ENOMEM;
-	existing = inf_index_get(&f->section_index, name, inf_section_key, f);
-	if (existing) {
-		struct inf_section *s = &f->sections[existing - 1];
+	if (dc_map_get_str(&f->section_index, name, &existing)) {
+		struct inf_section *s = &f->sections[existing];
 
 		s->headers++;
-		lx->section = existing - 1;
+		lx->section = existing;
 		return inf_diag_add(f, INF_WARNING, pos, "section",
 				    "section [%s] is declared again (first at line %u); Windows merges the two",
 				    name, s->pos.line);
@@ -273,7 +272,7 @@ static int lex_header(struct lexer *lx)
 	f->sections[f->nsections].headers = 1;
 	f->sections[f->nsections].is_strings = is_strings_name(name);
 	lx->section = f->nsections++;
-	return inf_index_put(&f->section_index, name, lx->section, inf_section_key, f, lx->err);
+	return dc_map_add_str(&f->section_index, name, lx->section, lx->err);
 }
 
 /*

@@ -65,14 +65,13 @@ static const struct inf_section *pick_local(const struct inf_file *f, unsigned l
 	return neutral ? neutral : same_primary;
 }
 
-static int index_strings(struct inf_file *f, const struct inf_section *s, struct inf_index *ix,
+static int index_strings(struct inf_file *f, const struct inf_section *s, struct dc_map *ix,
 			 struct dc_error *err)
 {
 	for (size_t i = 0; s && i < s->nentries; i++) {
 		size_t e = s->entries[i];
 
-		if (f->entries[e].key &&
-		    inf_index_put(ix, f->entries[e].key, e, inf_entry_key_of, f, err))
+		if (f->entries[e].key && dc_map_add_str(ix, f->entries[e].key, e, err))
 			return DC_ENOMEM;
 	}
 	return 0;
@@ -80,13 +79,12 @@ static int index_strings(struct inf_file *f, const struct inf_section *s, struct
 
 static const char *lookup(const struct inf_file *f, const char *name)
 {
-	size_t e = inf_index_get(&f->strings_index_local, name, inf_entry_key_of, f);
+	size_t e;
 
-	if (!e)
-		e = inf_index_get(&f->strings_index_default, name, inf_entry_key_of, f);
-	if (!e)
+	if (!dc_map_get_str(&f->strings_index_local, name, &e) &&
+	    !dc_map_get_str(&f->strings_index_default, name, &e))
 		return NULL;
-	return f->entries[e - 1].nfields ? f->fields[f->entries[e - 1].first_field].raw : "";
+	return f->entries[e].nfields ? f->fields[f->entries[e].first_field].raw : "";
 }
 
 static bool all_digits(const char *s, size_t n)
