@@ -108,55 +108,6 @@ static char *base64(const unsigned char *p, size_t n)
 }
 
 /*
- * Whether text_utf16_to_utf8 would accept p[0..len): an even length, and
- * every surrogate paired up to the first NUL code unit.  Keep the two alike;
- * utf16_field falls back on the converter whenever this says no.
- */
-static bool utf16_valid(const unsigned char *p, size_t len, bool big_endian)
-{
-	if (len % 2)
-		return false;
-	for (size_t i = 0; i < len; i += 2) {
-		unsigned cp = big_endian ? (unsigned)(p[i] << 8 | p[i + 1]) : (unsigned)(p[i + 1] << 8 | p[i]);
-
-		if (cp == 0)
-			return true;
-		if (cp >= 0xDC00 && cp <= 0xDFFF)
-			return false;
-		if (cp >= 0xD800 && cp <= 0xDBFF) {
-			unsigned lo;
-
-			if (i + 3 >= len)
-				return false;
-			lo = big_endian ? (unsigned)(p[i + 2] << 8 | p[i + 3]) : (unsigned)(p[i + 3] << 8 | p[i + 2]);
-			if (lo < 0xDC00 || lo > 0xDFFF)
-				return false;
-			i += 2;
-		}
-	}
-	return true;
-}
-
-/*
- * UTF-16 text of a catalog field: decoded into *out, or with out NULL only
- * checked (no allocation); the converter words any error either way.
- */
-static int utf16_field(char **out, const unsigned char *p, size_t len, bool big_endian,
-		       struct dc_error *err)
-{
-	char *tmp = NULL;
-	int rc;
-
-	if (out)
-		return text_utf16_to_utf8(out, p, len, big_endian, err);
-	if (utf16_valid(p, len, big_endian))
-		return 0;
-	rc = text_utf16_to_utf8(&tmp, p, len, big_endian, err);
-	free(tmp);
-	return rc;
-}
-
-/*
  * NameValue ::= SEQUENCE { name BMPString, flags INTEGER, value OCTET STRING } (§3.3).
  * decode false: nv gets only the flags; the strings are checked, not kept.
  */
@@ -183,12 +134,12 @@ static int read_namevalue(const struct der *d, const struct der_elem *e, bool de
 		return dc_error_set(err, DC_EFORMAT, "%s: offset 0x%zx: attribute flags exceed 32 bits",
 				    d->name, flags.offset);
 	nv->flags = (uint32_t)f;
-	if ((rc = utf16_field(decode ? &nv->name : NULL, name.body, name.len, true, err)))
+	if ((rc = text_utf16_to_utf8(decode ? &nv->name : NULL, name.body, name.len, true, err)))
 		return dc_error_prefix(err, "%s: offset 0x%zx: attribute name", d->name, name.offset);
 	if (nv->flags & CAT_NV_DATABASE64) {
 		if (decode && !(nv->value = base64(value.body, value.len)))
 			rc = dc_error_set(err, DC_ENOMEM, "out of memory");
-	} else if ((rc = utf16_field(decode ? &nv->value : NULL, value.body, value.len, false, err))) {
+	} else if ((rc = text_utf16_to_utf8(decode ? &nv->value : NULL, value.body, value.len, false, err))) {
 		char *shown = nv->name;
 
 		/* Checking only: the name is decoded here, for the message. */
@@ -360,7 +311,7 @@ static int read_member(const struct der *d, const struct der_elem *e, unsigned v
 		m->tag_len = tag.len;
 	}
 	if (version == 1 && tag.len >= 2)
-		rc = utf16_field(decode ? &m->tag_text : NULL, tag.body, tag.len, false, err);
+		rc = text_utf16_to_utf8(decode ? &m->tag_text : NULL, tag.body, tag.len, false, err);
 	else if (decode && !(m->tag_text = hex_upper(tag.body, tag.len)))
 		rc = dc_error_set(err, DC_ENOMEM, "out of memory");
 	if (rc)

@@ -234,21 +234,44 @@ void text_decoded_free(struct text_decoded *t)
 	t->len = 0;
 }
 
+/* Writes cp as UTF-8 at o; returns the position after it. */
+static char *put_utf8(char *o, uint32_t cp)
+{
+	if (cp < 0x80) {
+		*o++ = (char)cp;
+	} else if (cp < 0x800) {
+		*o++ = (char)(0xC0 | (cp >> 6));
+		*o++ = (char)(0x80 | (cp & 0x3F));
+	} else if (cp < 0x10000) {
+		*o++ = (char)(0xE0 | (cp >> 12));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+		*o++ = (char)(0x80 | (cp & 0x3F));
+	} else {
+		*o++ = (char)(0xF0 | (cp >> 18));
+		*o++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+		*o++ = (char)(0x80 | (cp & 0x3F));
+	}
+	return o;
+}
+
 int text_utf16_to_utf8(char **out, const unsigned char *p, size_t len, bool big_endian,
 		       struct dc_error *err)
 {
-	char *buf, *o;
+	char *buf = NULL, *o = NULL;
 
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if (len % 2)
 		return dc_error_set(err, DC_EFORMAT, "UTF-16 text has an odd number of bytes (%zu)", len);
-	if (len > (SIZE_MAX - 1) / 2)
-		return dc_error_set(err, DC_ENOMEM, "UTF-16 text too long");
-	/* At most 3 UTF-8 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units). */
-	buf = malloc(len / 2 * 3 + 1);
-	if (!buf)
-		return dc_error_set(err, DC_ENOMEM, "out of memory");
-	o = buf;
+	if (out) {
+		if (len > (SIZE_MAX - 1) / 2)
+			return dc_error_set(err, DC_ENOMEM, "UTF-16 text too long");
+		/* At most 3 UTF-8 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units). */
+		if (!(buf = malloc(len / 2 * 3 + 1)))
+			return dc_error_set(err, DC_ENOMEM, "out of memory");
+		o = buf;
+	}
 	for (size_t i = 0; i < len; i += 2) {
 		uint32_t cp = big_endian ? (uint32_t)(p[i] << 8 | p[i + 1]) : (uint32_t)(p[i + 1] << 8 | p[i]);
 
@@ -267,24 +290,13 @@ int text_utf16_to_utf8(char **out, const unsigned char *p, size_t len, bool big_
 		} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
 			goto bad;
 		}
-		if (cp < 0x80) {
-			*o++ = (char)cp;
-		} else if (cp < 0x800) {
-			*o++ = (char)(0xC0 | (cp >> 6));
-			*o++ = (char)(0x80 | (cp & 0x3F));
-		} else if (cp < 0x10000) {
-			*o++ = (char)(0xE0 | (cp >> 12));
-			*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-			*o++ = (char)(0x80 | (cp & 0x3F));
-		} else {
-			*o++ = (char)(0xF0 | (cp >> 18));
-			*o++ = (char)(0x80 | ((cp >> 12) & 0x3F));
-			*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-			*o++ = (char)(0x80 | (cp & 0x3F));
-		}
+		if (o)
+			o = put_utf8(o, cp);
 	}
-	*o = '\0';
-	*out = buf;
+	if (o) {
+		*o = '\0';
+		*out = buf;
+	}
 	return 0;
 bad:
 	free(buf);

@@ -49,7 +49,8 @@ const char *text_encoding_name(enum text_encoding enc);
 /*
  * Strict UTF-16 (LE or BE) to UTF-8 for short binary fields (catalog names
  * and values): an unpaired surrogate is DC_EFORMAT.  A trailing NUL code unit
- * ends the text.  *out is malloc'd.
+ * ends the text.  *out is malloc'd.  With out NULL the text is only checked,
+ * with no allocation (a reader that validates fields it does not keep).
  */
 int text_utf16_to_utf8(char **out, const unsigned char *p, size_t len, bool big_endian,
 		       struct dc_error *err);

@@ -910,6 +910,51 @@ static void test_util__map_grows(void **state)
 	free(keys);
 }
 
+/* The catalog fields' UTF-16 converter, converting and (out NULL) only checking. */
+static void test_util__utf16_to_utf8_converts_or_checks(void **state)
+{
+	static const struct {
+		const char *what;
+		const unsigned char *p;
+		size_t len;
+		bool big_endian;
+		const char *utf8;  /* NULL: refused with error */
+		const char *error;
+	} cases[] = {
+		{ "LE with NUL", (const unsigned char *)"F\0i\0l\0e\0\0\0", 10, false, "File", NULL },
+		{ "BE, 2- and 3-byte forms", (const unsigned char *)"\x00\xe9\x20\xac", 4, true, "\xc3\xa9\xe2\x82\xac", NULL },
+		{ "surrogate pair", (const unsigned char *)"\x3d\xd8\x00\xde", 4, false, "\xf0\x9f\x98\x80", NULL },
+		{ "odd length", (const unsigned char *)"A\0B", 3, false, NULL,
+		  "UTF-16 text has an odd number of bytes (3)" },
+		{ "lone high surrogate at the end", (const unsigned char *)"A\0\x3d\xd8", 4, false, NULL,
+		  "UTF-16 text has an unpaired surrogate" },
+		{ "lone low surrogate", (const unsigned char *)"\x00\xde", 2, false, NULL,
+		  "UTF-16 text has an unpaired surrogate" },
+		{ "after the NUL nothing counts", (const unsigned char *)"A\0\0\0\x00\xde", 6, false, "A", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct dc_error err = { 0, "" }, check_err = { 0, "" };
+		char *out = NULL;
+		int rc = text_utf16_to_utf8(&out, cases[i].p, cases[i].len, cases[i].big_endian, &err);
+		int check = text_utf16_to_utf8(NULL, cases[i].p, cases[i].len, cases[i].big_endian, &check_err);
+
+		print_message("%s\n", cases[i].what);
+		assert_int_equal(check, rc);
+		if (cases[i].utf8) {
+			assert_int_equal(rc, 0);
+			assert_string_equal(out, cases[i].utf8);
+		} else {
+			assert_int_equal(rc, DC_EFORMAT);
+			assert_null(out);
+			assert_string_equal(err.msg, cases[i].error);
+			assert_string_equal(check_err.msg, cases[i].error);
+		}
+		free(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -933,6 +978,7 @@ int main(void)
 		cmocka_unit_test(test_util__map_lookup_table),
 		cmocka_unit_test(test_util__map_first_wins_and_set_replaces),
 		cmocka_unit_test(test_util__map_grows),
+		cmocka_unit_test(test_util__utf16_to_utf8_converts_or_checks),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
